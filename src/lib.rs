@@ -1,4 +1,9 @@
 //! outage: Monte Carlo availability of redundant services.
+//!
+//! Data flow: TOML text → `scenario::load` → `model::Scenario` → `engine::run`
+//! → `stats::Acc` → `summarize` → `results::RunSummary` → `report`.
+pub mod engine;
 pub mod model;
-pub mod units;
 pub mod results;
+pub mod stats;
+pub mod units;
