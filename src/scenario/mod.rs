@@ -168,12 +168,9 @@ fn sweep(ctx: &mut Ctx, root: &Node, s: &Node, stem: &str) -> Option<Sweep> {
     };
     let target = match raw::lookup(root, &path) {
         Ok(t) => t,
-        Err((msg, keys)) => {
+        Err((msg, keys, wrong)) => {
             let mut d = ctx.diag(&p.loc, format!("sweep.parameter `{param}`: {msg}"));
-            let last = &path[path.len().min(keys.len().max(1)).saturating_sub(1)..];
-            let seg = last.first().cloned().unwrap_or_default();
-            let wrong = path.iter().find(|x| !keys.contains(x)).unwrap_or(&seg);
-            if let Some(g) = suggest(wrong, keys.iter().map(|k| k.as_str())) {
+            if let Some(g) = suggest(&wrong, keys.iter().map(|k| k.as_str())) {
                 d = d.with_help(format!("did you mean `{g}`?"));
             } else {
                 d = d.with_help("the swept key must be written in the file (or given with --set)");

@@ -186,7 +186,7 @@ pub(crate) fn split_path(path: &str) -> Result<Vec<String>, String> {
 pub(crate) fn lookup<'n>(
     root: &'n Node,
     path: &[String],
-) -> Result<&'n Node, (String, Vec<String>)> {
+) -> Result<&'n Node, (String, Vec<String>, String)> {
     let mut cur = root;
     for (i, seg) in path.iter().enumerate() {
         let next = match &cur.kind {
@@ -203,7 +203,11 @@ pub(crate) fn lookup<'n>(
                 } else {
                     format!("`{}`", path[..i].join("."))
                 };
-                return Err((format!("there is no key `{seg}` in {at}"), keys));
+                return Err((
+                    format!("there is no key `{seg}` in {at}"),
+                    keys,
+                    seg.clone(),
+                ));
             }
         }
     }

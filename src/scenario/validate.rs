@@ -585,8 +585,9 @@ fn simulation(ctx: &mut Ctx, node: Option<&Node>) -> Option<Simulation> {
 
 /// `failure` and `repair` of a domain level or tier: repair required with failure.
 fn failure_repair(ctx: &mut Ctx, t: &Node, what: &str) -> (Option<Dist>, Option<Dist>) {
-    let failure = ctx.opt_dist(t, "failure", what);
-    let repair = ctx.opt_dist(t, "repair", what);
+    let dotted = what.trim_start_matches('[').trim_end_matches(']');
+    let failure = ctx.opt_dist(t, "failure", dotted);
+    let repair = ctx.opt_dist(t, "repair", dotted);
     if t.get("failure").is_some() && t.get("repair").is_none() {
         ctx.err(
             &t.get("failure").expect("checked").loc,
