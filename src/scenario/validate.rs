@@ -698,8 +698,8 @@ fn domains(ctx: &mut Ctx, root: &Node) -> (Vec<Level>, Vec<Domain>) {
     // Topological order: parents first, otherwise file order.
     let mut order: Vec<usize> = Vec::new();
     while order.len() < raws.len() {
-        for i in 0..raws.len() {
-            if !order.contains(&i) && parent_idx[i].is_none_or(|p| order.contains(&p)) {
+        for (i, p) in parent_idx.iter().enumerate() {
+            if !order.contains(&i) && p.is_none_or(|p| order.contains(&p)) {
                 order.push(i);
             }
         }
@@ -894,11 +894,8 @@ fn tier(ctx: &mut Ctx, e: &Entry, levels: &[Level], domains: &[Domain]) -> Optio
                 .expect("k > 1 only when given")
                 .loc
                 .clone();
-            let msg = if load.is_some() {
-                format!(
-                    "{what}: load {} needs {k} instances but there are only {n}",
-                    load.expect("set")
-                )
+            let msg = if let Some(l) = load {
+                format!("{what}: load {l} needs {k} instances but there are only {n}")
             } else {
                 format!("{what}: required = {k} is more than instances = {n}")
             };
