@@ -785,3 +785,38 @@ fn io_error() {
     );
     assert!(e[0].message.starts_with("cannot read the scenario"));
 }
+
+#[test]
+fn odd_inputs_never_panic() {
+    let cases = [
+        "tiers = 5",
+        "[[tiers]]\ninstances = 1",
+        "deploys = 3\n[tiers.w]\ninstances = 1",
+        "[tiers.w]\ninstances = 1\nplacement = \"zone\"",
+        "[tiers.w]\ninstances = 1\nplacement = []",
+        "[tiers.w]\ninstances = 1\n[sweep]\nparameter = \"name\"\nvalues = [1]",
+        "[tiers.w]\ninstances = 1\n[sweep]\nparameter = \"tiers.w.instances\"\nvalues = [0, 1.5, nan]",
+        "[tiers.w]\ninstances = 1\n[sweep]\nparameter = \"tiers.w.instances\"\nfrom = 1\nto = 3\nsteps = 0",
+        "[domains.a]\nparent = \"a\"\n[tiers.w]\ninstances = 1",
+        "[domains.a]\nparent = \"b\"\n[domains.b]\nparent = \"c\"\n[domains.c]\nparent = \"b\"\n[tiers.w]\ninstances = 1",
+        "[tiers.w]\ninstances = 1\nfailure = { distribution = \"empirical\", samples = [] }\nrepair = 5",
+        "[tiers.w]\ninstances = 1\nfailure = 1979-05-27T07:32:00Z",
+        "[tiers.\"\"]\ninstances = 1\n[[deploys]]\ntiers = [\"\", \"\"]\nevery = \"1d\"",
+        "\u{feff}[tiers.w]\ninstances = 1",
+        "[tiers.w]\r\ninstances = 0\r\n",
+    ];
+    for c in cases {
+        let _ = load_str("x.toml", c, &[]).map_err(|e| e.to_string());
+    }
+    for set in [
+        "=1",
+        "a..b=1",
+        "tiers.w=1",
+        "\"=1",
+        "tiers.w.instances=[",
+        "sweep.parameter=5",
+    ] {
+        let _ = load_str("x.toml", "[tiers.w]\ninstances = 1", &[set.to_string()])
+            .map_err(|e| e.to_string());
+    }
+}
