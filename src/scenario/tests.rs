@@ -820,3 +820,9 @@ fn odd_inputs_never_panic() {
             .map_err(|e| e.to_string());
     }
 }
+
+#[test]
+fn deploy_resolves_names_of_tiers_with_errors() {
+    let e = errs("[tiers.web]\ninstances = 0\n[[deploys]]\ntiers = [\"web\"]\nevery = \"1d\"\n");
+    assert_eq!(e.len(), 1, "{}", Diagnostics(e.clone()));
+}

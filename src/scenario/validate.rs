@@ -493,7 +493,12 @@ pub(crate) fn scenario(ctx: &mut Ctx, root: &Node, default_name: &str) -> Option
     let simulation = simulation(ctx, root.get("simulation"));
     let (levels, domains) = domains(ctx, root);
     let tiers = tiers(ctx, root, &levels, &domains);
-    let tier_names: Vec<String> = tiers.iter().map(|t| t.name.clone()).collect();
+    // Resolve names against every declared tier, so a tier with its own errors does
+    // not also produce "no such tier" in deploys and maintenance.
+    let tier_names: Vec<String> = root
+        .get("tiers")
+        .map(|n| n.entries().iter().map(|e| e.key.clone()).collect())
+        .unwrap_or_default();
     let deploys = events(ctx, root, "deploys", &tier_names, deploy);
     let maintenance = events(ctx, root, "maintenance", &tier_names, maint);
     if let Some(s) = root.get("sweep") {
@@ -1266,6 +1271,7 @@ fn tier_list(ctx: &mut Ctx, t: &Node, w: &str, tiers: &[String]) -> Vec<usize> {
                 let msg = format!("{w}: there is no tier `{s}`");
                 match suggest(&s, tiers.iter().map(|x| x.as_str())) {
                     Some(g) => ctx.err_help(&it.loc, msg, format!("did you mean `{g}`?")),
+                    None if tiers.is_empty() => ctx.err(&it.loc, msg),
                     None => {
                         ctx.err_help(&it.loc, msg, format!("defined tiers: {}", tiers.join(", ")))
                     }
