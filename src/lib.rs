@@ -4,6 +4,8 @@
 //! → `stats::Acc` → `summarize` → `results::RunSummary` → `report`.
 pub mod engine;
 pub mod model;
+pub mod report;
 pub mod results;
+pub mod scenario;
 pub mod stats;
 pub mod units;
