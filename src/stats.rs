@@ -39,14 +39,30 @@ impl Moment {
     /// CI: mean ± t_{0.975,n-1} · s/√n across timelines (MODELS.md §9).
     pub fn estimate(&self, n: u64, scale: f64) -> Estimate {
         if n == 0 {
-            return Estimate { mean: f64::NAN, lo: f64::NAN, hi: f64::NAN };
+            return Estimate {
+                mean: f64::NAN,
+                lo: f64::NAN,
+                hi: f64::NAN,
+            };
         }
         let nf = n as f64;
         let s1 = self.s1 as f64;
         let mean = s1 / nf;
-        let var = if n > 1 { ((self.s2 as f64 - s1 * mean) / (nf - 1.0)).max(0.0) } else { 0.0 };
-        let half = if n > 1 { t975(n - 1) * (var / nf).sqrt() } else { f64::INFINITY };
-        Estimate { mean: mean / scale, lo: (mean - half) / scale, hi: (mean + half) / scale }
+        let var = if n > 1 {
+            ((self.s2 as f64 - s1 * mean) / (nf - 1.0)).max(0.0)
+        } else {
+            0.0
+        };
+        let half = if n > 1 {
+            t975(n - 1) * (var / nf).sqrt()
+        } else {
+            f64::INFINITY
+        };
+        Estimate {
+            mean: mean / scale,
+            lo: (mean - half) / scale,
+            hi: (mean + half) / scale,
+        }
     }
     /// Standard error of the mean, divided by `scale`.
     pub fn std_error(&self, n: u64, scale: f64) -> f64 {
@@ -89,7 +105,11 @@ pub fn t975(df: u64) -> f64 {
 /// Wilson score interval (95%) for `k` successes in `n` trials (Wilson 1927).
 pub fn wilson(k: u64, n: u64) -> Estimate {
     if n == 0 {
-        return Estimate { mean: f64::NAN, lo: 0.0, hi: 1.0 };
+        return Estimate {
+            mean: f64::NAN,
+            lo: 0.0,
+            hi: 1.0,
+        };
     }
     let z = 1.959_963_984_540_054f64;
     let nf = n as f64;
@@ -98,7 +118,11 @@ pub fn wilson(k: u64, n: u64) -> Estimate {
     let denom = 1.0 + z2 / nf;
     let centre = (p + z2 / (2.0 * nf)) / denom;
     let half = z * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
-    Estimate { mean: p, lo: (centre - half).max(0.0), hi: (centre + half).min(1.0) }
+    Estimate {
+        mean: p,
+        lo: (centre - half).max(0.0),
+        hi: (centre + half).min(1.0),
+    }
 }
 
 /// Index of the log-spaced duration bin holding `d` seconds.
@@ -250,7 +274,11 @@ impl Acc {
         let mut out = Vec::new();
         for g in 0..DUR_BINS / group {
             let c: u64 = self.dur_hist[g * group..(g + 1) * group].iter().sum();
-            out.push(HistBin { low_s: dur_edge(g * group), high_s: dur_edge((g + 1) * group), count: c });
+            out.push(HistBin {
+                low_s: dur_edge(g * group),
+                high_s: dur_edge((g + 1) * group),
+                count: c,
+            });
         }
         let first = out.iter().position(|b| b.count > 0);
         let last = out.iter().rposition(|b| b.count > 0);
@@ -264,7 +292,12 @@ impl Acc {
     pub fn survival(&self, horizon_s: f64) -> Vec<SurvivalPoint> {
         let mut out = Vec::with_capacity(SURV_POINTS + 1);
         let mut cum = 0u64;
-        out.push(SurvivalPoint { t_h: 0.0, p: 1.0, lo: 1.0, hi: 1.0 });
+        out.push(SurvivalPoint {
+            t_h: 0.0,
+            p: 1.0,
+            lo: 1.0,
+            hi: 1.0,
+        });
         for (j, &c) in self.first.iter().enumerate() {
             cum += c;
             let w = wilson(self.n - cum, self.n);
@@ -287,7 +320,10 @@ mod tests {
     fn wilson_matches_models_md() {
         // MODELS.md §9: 7 of 1000 -> [0.003395, 0.014378]; 0 of 1000 -> upper 0.003827.
         let w = wilson(7, 1000);
-        assert!((w.lo - 0.003395).abs() < 5e-7 && (w.hi - 0.014378).abs() < 5e-7, "{w:?}");
+        assert!(
+            (w.lo - 0.003395).abs() < 5e-7 && (w.hi - 0.014378).abs() < 5e-7,
+            "{w:?}"
+        );
         let w0 = wilson(0, 1000);
         assert!((w0.hi - 0.003827).abs() < 5e-7, "{w0:?}");
     }
@@ -309,7 +345,10 @@ mod tests {
         assert_eq!(e.mean, 3.0);
         // s = sqrt(2.5), t_{0.975,4} = 2.776
         let half = e.hi - e.mean;
-        assert!((half - 2.776 * (2.5f64 / 5.0).sqrt()).abs() < 0.01, "{half}");
+        assert!(
+            (half - 2.776 * (2.5f64 / 5.0).sqrt()).abs() < 0.01,
+            "{half}"
+        );
     }
 
     #[test]
@@ -356,8 +395,16 @@ pub fn summarize(
     let n = acc.n;
     let h = s.simulation.horizon;
     let years = h / YEAR;
-    let flip = |e: Estimate| Estimate { mean: 1.0 - e.mean, lo: 1.0 - e.hi, hi: 1.0 - e.lo };
-    let scale = |e: Estimate, k: f64| Estimate { mean: e.mean * k, lo: e.lo * k, hi: e.hi * k };
+    let flip = |e: Estimate| Estimate {
+        mean: 1.0 - e.mean,
+        lo: 1.0 - e.hi,
+        hi: 1.0 - e.lo,
+    };
+    let scale = |e: Estimate, k: f64| Estimate {
+        mean: e.mean * k,
+        lo: e.lo * k,
+        hi: e.hi * k,
+    };
     let u = acc.down.estimate(n, FP);
     let outages = acc.outages.estimate(n, 1.0);
     let durations = acc.durations();
@@ -374,12 +421,23 @@ pub fn summarize(
             downtime_per_year_s: c as f64 / FP / n as f64 * YEAR,
         })
         .collect();
-    causes.sort_by(|a, b| b.downtime_share.total_cmp(&a.downtime_share).then(a.cause.cmp(&b.cause)));
+    causes.sort_by(|a, b| {
+        b.downtime_share
+            .total_cmp(&a.downtime_share)
+            .then(a.cause.cmp(&b.cause))
+    });
     let tiers = s
         .tiers
         .iter()
         .zip(&acc.tier_down)
-        .map(|(t, m)| (t.name.clone(), TierSummary { availability: flip(m.estimate(n, FP)) }))
+        .map(|(t, m)| {
+            (
+                t.name.clone(),
+                TierSummary {
+                    availability: flip(m.estimate(n, FP)),
+                },
+            )
+        })
         .collect();
     RunSummary {
         scenario: s.name.clone(),
@@ -396,7 +454,11 @@ pub fn summarize(
         outages_per_year: scale(outages, 1.0 / years),
         outage_duration: durations,
         p_outage_within_horizon: wilson(acc.had_outage, n),
-        mtbf_h: if total_outages > 0.0 { uptime_h / total_outages } else { f64::INFINITY },
+        mtbf_h: if total_outages > 0.0 {
+            uptime_h / total_outages
+        } else {
+            f64::INFINITY
+        },
         mttr_h: durations.mean / 3600.0,
         causes,
         tiers,

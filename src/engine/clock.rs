@@ -17,7 +17,11 @@ pub struct Clock {
 
 impl Clock {
     pub fn new(slots: usize) -> Clock {
-        let mut c = Clock { t: vec![f64::INFINITY; slots], tree: Vec::new(), p: 0 };
+        let mut c = Clock {
+            t: vec![f64::INFINITY; slots],
+            tree: Vec::new(),
+            p: 0,
+        };
         if slots > LINEAR_MAX {
             let p = slots.next_power_of_two();
             c.p = p;
@@ -50,7 +54,11 @@ impl Clock {
             while i >= 1 {
                 let a = self.tree[2 * i];
                 let b = self.tree[2 * i + 1];
-                self.tree[i] = if self.t[b as usize] < self.t[a as usize] { b } else { a };
+                self.tree[i] = if self.t[b as usize] < self.t[a as usize] {
+                    b
+                } else {
+                    a
+                };
                 i /= 2;
             }
         }
@@ -62,7 +70,11 @@ impl Clock {
             for i in (1..self.p).rev() {
                 let a = self.tree[2 * i];
                 let b = self.tree[2 * i + 1];
-                self.tree[i] = if self.t[b as usize] < self.t[a as usize] { b } else { a };
+                self.tree[i] = if self.t[b as usize] < self.t[a as usize] {
+                    b
+                } else {
+                    a
+                };
             }
         }
     }

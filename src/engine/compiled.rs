@@ -162,12 +162,23 @@ impl Compiled {
                 coverage: f.coverage,
                 switchover: Sampler::new(&f.switchover),
                 manual: f.manual_recovery.as_ref().map(Sampler::new),
-                false_manual: f.manual_recovery.as_ref().or(t.repair.as_ref()).map(Sampler::new),
+                false_manual: f
+                    .manual_recovery
+                    .as_ref()
+                    .or(t.repair.as_ref())
+                    .map(Sampler::new),
                 retries: f.retries,
                 monitoring: f.standby_monitoring,
                 lag: f.replication_lag.as_ref().map(Sampler::new),
-                false_alarm: if ap { f.false_alarm.as_ref().map(Sampler::new) } else { None },
-                ccf: t.common_cause.as_ref().map(|c| (Sampler::new(&c.every), Sampler::new(&c.repair))),
+                false_alarm: if ap {
+                    f.false_alarm.as_ref().map(Sampler::new)
+                } else {
+                    None
+                },
+                ccf: t
+                    .common_cause
+                    .as_ref()
+                    .map(|c| (Sampler::new(&c.every), Sampler::new(&c.repair))),
                 ccf_slot: NONE,
                 ap_slot0: NONE,
                 fa_slot0: NONE,
@@ -271,7 +282,11 @@ impl Compiled {
             match &d.strategy {
                 Strategy::AllAtOnce => push_batches(0, n, &mut batches),
                 Strategy::Rolling { batch } => push_batches(0, *batch, &mut batches),
-                Strategy::Canary { canary, bake: bk, batch } => {
+                Strategy::Canary {
+                    canary,
+                    bake: bk,
+                    batch,
+                } => {
                     let c = (*canary).min(n);
                     batches.push((0, c));
                     push_batches(c, batch.unwrap_or(n), &mut batches);

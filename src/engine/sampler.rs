@@ -12,10 +12,19 @@ pub enum Sampler {
     /// Exponential with this mean: mean * Exp(1) (ziggurat).
     Exp(f64),
     /// Weibull by inversion of Exp(1): scale * E^(1/shape).
-    Weibull { scale: f64, inv_shape: f64 },
-    LogNormal { mu: f64, sigma: f64 },
+    Weibull {
+        scale: f64,
+        inv_shape: f64,
+    },
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
     Gamma(Gamma<f64>),
-    Uniform { min: f64, width: f64 },
+    Uniform {
+        min: f64,
+        width: f64,
+    },
     Empirical(Box<[f64]>),
 }
 
@@ -26,12 +35,22 @@ impl Sampler {
         match d {
             Dist::Fixed(v) => Sampler::Fixed(*v),
             Dist::Exponential { mean } => Sampler::Exp(*mean),
-            Dist::Weibull { shape, scale } => Sampler::Weibull { scale: *scale, inv_shape: 1.0 / shape },
-            Dist::LogNormal { mu, sigma } => Sampler::LogNormal { mu: *mu, sigma: *sigma },
+            Dist::Weibull { shape, scale } => Sampler::Weibull {
+                scale: *scale,
+                inv_shape: 1.0 / shape,
+            },
+            Dist::LogNormal { mu, sigma } => Sampler::LogNormal {
+                mu: *mu,
+                sigma: *sigma,
+            },
             Dist::Gamma { shape, scale } => Sampler::Gamma(
-                Gamma::new(*shape, *scale).expect("validated gamma parameters are positive and finite"),
+                Gamma::new(*shape, *scale)
+                    .expect("validated gamma parameters are positive and finite"),
             ),
-            Dist::Uniform { min, max } => Sampler::Uniform { min: *min, width: max - min },
+            Dist::Uniform { min, max } => Sampler::Uniform {
+                min: *min,
+                width: max - min,
+            },
             Dist::Empirical(v) => Sampler::Empirical(v.clone().into_boxed_slice()),
         }
     }
@@ -80,10 +99,22 @@ mod tests {
     fn sample_means_match_dist_means() {
         let dists = [
             Dist::Exponential { mean: 10.0 },
-            Dist::Weibull { shape: 0.8, scale: 3.0 },
-            Dist::Weibull { shape: 2.0, scale: 3.0 },
-            Dist::LogNormal { mu: 1.0, sigma: 0.5 },
-            Dist::Gamma { shape: 2.5, scale: 2.0 },
+            Dist::Weibull {
+                shape: 0.8,
+                scale: 3.0,
+            },
+            Dist::Weibull {
+                shape: 2.0,
+                scale: 3.0,
+            },
+            Dist::LogNormal {
+                mu: 1.0,
+                sigma: 0.5,
+            },
+            Dist::Gamma {
+                shape: 2.5,
+                scale: 2.0,
+            },
             Dist::Uniform { min: 1.0, max: 5.0 },
             Dist::Empirical(vec![1.0, 2.0, 6.0]),
             Dist::Fixed(4.0),
@@ -91,7 +122,11 @@ mod tests {
         for d in &dists {
             let m = mean_of(d, 400_000);
             // 400k draws: relative standard error below 0.3% for all of these.
-            assert!((m / d.mean() - 1.0).abs() < 0.012, "{d:?}: {m} vs {}", d.mean());
+            assert!(
+                (m / d.mean() - 1.0).abs() < 0.012,
+                "{d:?}: {m} vs {}",
+                d.mean()
+            );
         }
     }
 
@@ -101,7 +136,9 @@ mod tests {
     fn value_stability() {
         let mut rng = crate::engine::timeline_rng(1, 0);
         let s = Sampler::new(&Dist::Exponential { mean: 1.0 });
-        let draws: Vec<String> = (0..3).map(|_| format!("{:.12}", s.sample(&mut rng))).collect();
+        let draws: Vec<String> = (0..3)
+            .map(|_| format!("{:.12}", s.sample(&mut rng)))
+            .collect();
         assert_eq!(draws, PINNED, "RNG stream changed: {draws:?}");
     }
     const PINNED: [&str; 3] = ["0.322770911811", "0.738027403421", "2.101026241414"];

@@ -143,7 +143,12 @@ impl<'a> Sim<'a> {
                 .map(|t| {
                     if t.active_passive {
                         vec![
-                            ApSlot { active: 0, phase: Phase::Serving, cand: NONE, latent_hit: false };
+                            ApSlot {
+                                active: 0,
+                                phase: Phase::Serving,
+                                cand: NONE,
+                                latent_hit: false
+                            };
                             t.k as usize
                         ]
                     } else {
@@ -163,7 +168,14 @@ impl<'a> Sim<'a> {
                 };
                 c.deploys.len()
             ],
-            mnt: vec![MaintS { busy: false, idx: 0, next_arrival: INF }; c.maint.len()],
+            mnt: vec![
+                MaintS {
+                    busy: false,
+                    idx: 0,
+                    next_arrival: INF
+                };
+                c.maint.len()
+            ],
             crews_busy: 0,
             queue: VecDeque::new(),
             rng: Xoshiro256PlusPlus::seed_from_u64(0),
@@ -232,14 +244,28 @@ impl<'a> Sim<'a> {
         self.deploys_bad = 0;
         self.deploys_skipped = 0;
         for (ti, t) in c.tiers.iter().enumerate() {
-            self.tiers[ti] = TierS { avail: t.n, up: true, last_loss: t.cause_fail, ..TierS::default() };
+            self.tiers[ti] = TierS {
+                avail: t.n,
+                up: true,
+                last_loss: t.cause_fail,
+                ..TierS::default()
+            };
             for j in 0..t.n {
                 let i = (t.first + j) as usize;
                 let role = if t.active_passive && j < t.k { j } else { NONE };
-                self.inst[i] = Inst { up: true, role, ..Inst::default() };
+                self.inst[i] = Inst {
+                    up: true,
+                    role,
+                    ..Inst::default()
+                };
             }
             for (j, s) in self.ap[ti].iter_mut().enumerate() {
-                *s = ApSlot { active: t.first + j as u32, phase: Phase::Serving, cand: NONE, latent_hit: false };
+                *s = ApSlot {
+                    active: t.first + j as u32,
+                    phase: Phase::Serving,
+                    cand: NONE,
+                    latent_hit: false,
+                };
             }
         }
         for ti in 0..c.tiers.len() {
@@ -272,7 +298,7 @@ impl<'a> Sim<'a> {
             let first = self.first_arrival(&d.every, d.fixed);
             self.dep[di] = DepS {
                 phase: DPhase::Idle,
-                    bad: false,
+                bad: false,
                 detected: false,
                 batch: 0,
                 hit_end: 0,
@@ -282,7 +308,11 @@ impl<'a> Sim<'a> {
         }
         for (mi, m) in c.maint.iter().enumerate() {
             let first = self.first_arrival(&m.every, m.fixed);
-            self.mnt[mi] = MaintS { busy: false, idx: 0, next_arrival: first };
+            self.mnt[mi] = MaintS {
+                busy: false,
+                idx: 0,
+                next_arrival: first,
+            };
             self.clock.set_raw(m.slot as usize, first);
         }
         self.clock.rebuild();
@@ -338,7 +368,11 @@ impl<'a> Sim<'a> {
         inst.up = true;
         inst.latent = false;
         inst.speed = speed;
-        let when = if speed > 0.0 { self.now + age / speed } else { INF };
+        let when = if speed > 0.0 {
+            self.now + age / speed
+        } else {
+            INF
+        };
         inst.age_left = if speed > 0.0 { 0.0 } else { age };
         if initial {
             self.clock.set_raw(i, when);
@@ -359,8 +393,11 @@ impl<'a> Sim<'a> {
         if new == old {
             return;
         }
-        let remaining =
-            if old > 0.0 { (self.clock.get(i) - self.now) * old } else { self.inst[i].age_left };
+        let remaining = if old > 0.0 {
+            (self.clock.get(i) - self.now) * old
+        } else {
+            self.inst[i].age_left
+        };
         self.inst[i].speed = new;
         if new > 0.0 {
             self.clock.set(i, self.now + remaining / new);
@@ -380,7 +417,10 @@ impl<'a> Sim<'a> {
             self.crews_busy += 1;
         }
         let t = &self.c.tiers[self.tier_of(i)];
-        let r = t.repair.as_ref().expect("a tier that fails has a repair distribution");
+        let r = t
+            .repair
+            .as_ref()
+            .expect("a tier that fails has a repair distribution");
         let d = r.sample(&mut self.rng);
         self.clock.set(i, self.now + d);
     }
@@ -747,7 +787,10 @@ impl<'a> Sim<'a> {
 
     fn false_alarm(&mut self, ti: usize, s: usize) {
         let t = &self.c.tiers[ti];
-        let fa = t.false_alarm.as_ref().expect("false-alarm slot implies a false_alarm distribution");
+        let fa = t
+            .false_alarm
+            .as_ref()
+            .expect("false-alarm slot implies a false_alarm distribution");
         let next = self.now + fa.sample(&mut self.rng);
         let slot = (t.fa_slot0 as usize) + s;
         self.clock.set(slot, next);
@@ -788,7 +831,10 @@ impl<'a> Sim<'a> {
             for k in 0..d.members.len() {
                 self.add_hold(d.members[k] as usize, false, d.cause);
             }
-            let r = d.repair.as_ref().expect("a domain that fails has a repair distribution");
+            let r = d
+                .repair
+                .as_ref()
+                .expect("a domain that fails has a repair distribution");
             let x = r.sample(&mut self.rng);
             self.clock.set(d.slot as usize, self.now + x);
         } else {
@@ -796,7 +842,10 @@ impl<'a> Sim<'a> {
             for k in 0..d.members.len() {
                 self.remove_hold(d.members[k] as usize, false);
             }
-            let f = d.fail.as_ref().expect("domain slot implies a failure distribution");
+            let f = d
+                .fail
+                .as_ref()
+                .expect("domain slot implies a failure distribution");
             let x = f.sample(&mut self.rng);
             self.clock.set(d.slot as usize, self.now + x);
         }
@@ -884,7 +933,11 @@ impl<'a> Sim<'a> {
                 let nb = st.batch + 1;
                 if st.batch == 0 && d.bake.is_some() && (nb as usize) < d.batches.len() {
                     self.dep[di].phase = DPhase::Bake;
-                    let x = d.bake.as_ref().map(|b| b.sample(&mut self.rng)).unwrap_or(0.0);
+                    let x = d
+                        .bake
+                        .as_ref()
+                        .map(|b| b.sample(&mut self.rng))
+                        .unwrap_or(0.0);
                     self.clock.set(d.slot as usize, self.now + x);
                 } else if (nb as usize) < d.batches.len() {
                     self.dep[di].batch = nb;
@@ -986,7 +1039,11 @@ impl<'a> Sim<'a> {
             while next <= self.now {
                 next += m.every.sample(&mut self.rng);
             }
-            self.mnt[mi] = MaintS { busy: false, idx: 0, next_arrival: next };
+            self.mnt[mi] = MaintS {
+                busy: false,
+                idx: 0,
+                next_arrival: next,
+            };
             self.clock.set(m.slot as usize, next);
         }
     }
@@ -1014,7 +1071,10 @@ impl<'a> Sim<'a> {
         let t = &self.c.tiers[ti];
         let s = &self.tiers[ti];
         if t.active_passive {
-            let serving = self.ap[ti].iter().filter(|x| x.phase == Phase::Serving).count() as u32;
+            let serving = self.ap[ti]
+                .iter()
+                .filter(|x| x.phase == Phase::Serving)
+                .count() as u32;
             let up = serving == t.k;
             (up, serving as f64 / t.k as f64, false)
         } else {
@@ -1041,7 +1101,11 @@ impl<'a> Sim<'a> {
                     Phase::Switching => return t.cause_switch,
                     Phase::Failed => return t.cause_failed,
                     Phase::WaitRepair => {
-                        return if sl.latent_hit { t.cause_latent } else { s.last_loss };
+                        return if sl.latent_hit {
+                            t.cause_latent
+                        } else {
+                            s.last_loss
+                        };
                     }
                     Phase::FalseSwitch | Phase::FalseManual => return t.cause_false,
                 }
