@@ -1,4 +1,5 @@
 //! outage: Monte Carlo availability of redundant services.
+pub mod analytic;
 pub mod model;
-pub mod units;
 pub mod results;
+pub mod units;

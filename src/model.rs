@@ -64,11 +64,25 @@ impl Dist {
     pub fn scaled(&self, factor: f64) -> Dist {
         match self {
             Dist::Fixed(v) => Dist::Fixed(v * factor),
-            Dist::Exponential { mean } => Dist::Exponential { mean: mean * factor },
-            Dist::Weibull { shape, scale } => Dist::Weibull { shape: *shape, scale: scale * factor },
-            Dist::LogNormal { mu, sigma } => Dist::LogNormal { mu: mu + factor.ln(), sigma: *sigma },
-            Dist::Gamma { shape, scale } => Dist::Gamma { shape: *shape, scale: scale * factor },
-            Dist::Uniform { min, max } => Dist::Uniform { min: min * factor, max: max * factor },
+            Dist::Exponential { mean } => Dist::Exponential {
+                mean: mean * factor,
+            },
+            Dist::Weibull { shape, scale } => Dist::Weibull {
+                shape: *shape,
+                scale: scale * factor,
+            },
+            Dist::LogNormal { mu, sigma } => Dist::LogNormal {
+                mu: mu + factor.ln(),
+                sigma: *sigma,
+            },
+            Dist::Gamma { shape, scale } => Dist::Gamma {
+                shape: *shape,
+                scale: scale * factor,
+            },
+            Dist::Uniform { min, max } => Dist::Uniform {
+                min: min * factor,
+                max: max * factor,
+            },
             Dist::Empirical(v) => Dist::Empirical(v.iter().map(|x| x * factor).collect()),
         }
     }
@@ -82,7 +96,12 @@ impl fmt::Display for Dist {
             Dist::Fixed(v) => write!(f, "fixed {}", d(*v)),
             Dist::Exponential { mean } => write!(f, "exponential(mean {})", d(*mean)),
             Dist::Weibull { shape, scale } => {
-                write!(f, "weibull(shape {shape}, scale {}, mean {})", d(*scale), d(self.mean()))
+                write!(
+                    f,
+                    "weibull(shape {shape}, scale {}, mean {})",
+                    d(*scale),
+                    d(self.mean())
+                )
             }
             Dist::LogNormal { mu, sigma } => write!(
                 f,
@@ -292,10 +311,16 @@ impl Tier {
 pub enum Strategy {
     AllAtOnce,
     /// Batches of `batch` instances, one after another.
-    Rolling { batch: u32 },
+    Rolling {
+        batch: u32,
+    },
     /// `canary` instances first, then after `bake` the rest in batches of `batch`
     /// (`batch` = all remaining when the scenario gives none).
-    Canary { canary: u32, bake: Dist, batch: Option<u32> },
+    Canary {
+        canary: u32,
+        bake: Dist,
+        batch: Option<u32>,
+    },
 }
 
 /// One `[[deploys]]` entry.
