@@ -2,6 +2,7 @@
 //!
 //! Data flow: TOML text → `scenario::load` → `model::Scenario` → `engine::run`
 //! → `stats::Acc` → `summarize` → `results::RunSummary` → `report`.
+pub mod analytic;
 pub mod engine;
 pub mod model;
 pub mod report;

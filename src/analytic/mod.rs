@@ -1,0 +1,5 @@
+//! Analytic predictions: closed forms (MODELS.md) and an exact CTMC built from the
+//! scenario. No I/O.
+pub mod build;
+pub mod closed;
+pub mod ctmc;
