@@ -4,11 +4,11 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command, RunArgs};
+use cli::{Cli, Command, CompareArgs, RunArgs};
 use outage::engine::{self, RunConfig};
 use outage::model::Scenario;
 use outage::report::{self, Report};
-use outage::results::{RunSummary, SweepResult};
+use outage::results::{CompareResult, RunSummary, SweepResult};
 use outage::{scenario, stats};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -32,6 +32,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run(args),
+        Command::Compare(args) => compare(args),
         Command::Check { file, set } => check(file, set),
     };
     match result {
@@ -117,8 +118,8 @@ fn describe(s: &Scenario) -> String {
     o
 }
 
-fn run(args: RunArgs) -> Result<(), Failure> {
-    if let Some(t) = args.threads {
+fn set_threads(threads: Option<usize>) -> Result<(), Failure> {
+    if let Some(t) = threads {
         if t == 0 {
             return Err(Failure::BadInput(
                 "error: --threads must be at least 1".into(),
@@ -129,6 +130,58 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             .build_global()
             .map_err(|e| Failure::Runtime(e.into()))?;
     }
+    Ok(())
+}
+
+fn compare(args: CompareArgs) -> Result<(), Failure> {
+    set_threads(args.threads)?;
+    if args.timelines == Some(0) {
+        return Err(Failure::BadInput(
+            "error: --timelines must be at least 1".into(),
+        ));
+    }
+    let mut l = load(&args.file, &args.set)?;
+    if l.sweep.is_some() {
+        return Err(Failure::BadInput(format!(
+            "error: {}: compare takes a scenario without [sweep]; use --set to pick one point",
+            args.file.display()
+        )));
+    }
+    let s = &mut l.scenario;
+    if let Some(n) = args.timelines {
+        s.simulation.timelines = n;
+    }
+    if let Some(seed) = args.seed {
+        s.simulation.seed = seed;
+    }
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-compare", s.name)));
+    report::check_out_dir(&dir, args.force)
+        .map_err(|e| Failure::BadInput(format!("error: {e:#}")))?;
+    let twin = outage::twin::independent_twin(s);
+    let threads = rayon::current_num_threads();
+    let show = !args.quiet && !args.json && std::io::stderr().is_terminal();
+    let result = CompareResult {
+        correlated: simulate(s, threads, show)?,
+        independent: simulate(&twin, threads, show)?,
+    };
+    let rep = Report::Compare(&result);
+    if args.json {
+        print!("{}", report::json(&rep));
+    } else {
+        print!("{}", report::text(&rep));
+    }
+    let files = report::write(&dir, &rep, args.force).map_err(Failure::Runtime)?;
+    if !args.json {
+        println!("report: {} ({} files)", dir.display(), files.len());
+    }
+    Ok(())
+}
+
+fn run(args: RunArgs) -> Result<(), Failure> {
+    set_threads(args.threads)?;
     if args.files.len() > 1 && args.out.is_some() {
         return Err(Failure::BadInput(
             "error: --out takes one scenario file at a time".into(),

@@ -50,6 +50,28 @@ impl Dist {
         }
     }
 
+    /// The variance, in seconds squared.
+    pub fn variance(&self) -> f64 {
+        match self {
+            Dist::Fixed(_) => 0.0,
+            Dist::Exponential { mean } => mean * mean,
+            Dist::Weibull { shape, scale } => {
+                let g1 = gamma_fn(1.0 + 1.0 / shape);
+                scale * scale * (gamma_fn(1.0 + 2.0 / shape) - g1 * g1)
+            }
+            Dist::LogNormal { mu, sigma } => {
+                let s2 = sigma * sigma;
+                (s2.exp() - 1.0) * (2.0 * mu + s2).exp()
+            }
+            Dist::Gamma { shape, scale } => shape * scale * scale,
+            Dist::Uniform { min, max } => (max - min) * (max - min) / 12.0,
+            Dist::Empirical(v) => {
+                let m = self.mean();
+                v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / v.len() as f64
+            }
+        }
+    }
+
     /// True for the exponential family (the memoryless case a Markov chain can hold).
     pub fn is_exponential(&self) -> bool {
         matches!(self, Dist::Exponential { .. })
