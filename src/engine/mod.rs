@@ -115,4 +115,6 @@ pub fn chunk_ranges(start: u64, end: u64) -> Vec<(u64, u64)> {
     v
 }
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
+#[cfg(test)]
+mod steady_tests;
