@@ -525,9 +525,9 @@ fn both_scale_and_mean() {
 fn empty_file() {
     let e = errs("");
     assert_eq!(e.len(), 1);
-    assert_eq!((e[0].line, e[0].column), (None, None));
+    assert_eq!((e[0].line, e[0].column), (Some(1), Some(1)));
     assert_eq!(e[0].message, "no tiers: a scenario needs at least one tier");
-    assert_eq!(e[0].to_string(), "error: s.toml: no tiers: a scenario needs at least one tier\n  = help: add a table like [tiers.web] with instances = 2");
+    assert_eq!(e[0].to_string(), "error: s.toml:1:1: no tiers: a scenario needs at least one tier\n  = help: add a table like [tiers.web] with instances = 2");
 }
 
 #[test]

@@ -40,7 +40,12 @@ impl Ctx<'_> {
         match loc {
             Loc::Span(s, _) => self.index.at(self.file, *s, msg),
             Loc::Set(text) => Diagnostic::new(format!("--set {text}"), msg),
-            Loc::Nowhere => Diagnostic::new(self.file, msg),
+            // Whole-file problems point at the start of the file.
+            Loc::Nowhere => Diagnostic {
+                line: Some(1),
+                column: Some(1),
+                ..Diagnostic::new(self.file, msg)
+            },
         }
     }
     fn err(&mut self, loc: &Loc, msg: impl Into<String>) {

@@ -3,7 +3,9 @@
 use assert_cmd::Command;
 use std::path::Path;
 
-fn outage() -> Command {
+mod breakage;
+
+pub(crate) fn outage() -> Command {
     Command::cargo_bin("outage").expect("binary builds")
 }
 
