@@ -48,13 +48,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes to stdout; a closed pipe (`outage run ... | head`) is not an error.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes()).and_then(|_| o.flush());
+}
+
 fn load(file: &std::path::Path, set: &[String]) -> Result<scenario::Loaded, Failure> {
     scenario::load(file, set).map_err(|d| Failure::BadInput(d.to_string()))
 }
 
 fn check(file: PathBuf, set: Vec<String>) -> Result<(), Failure> {
     let loaded = load(&file, &set)?;
-    print!("{}", describe(&loaded.scenario));
+    out(&describe(&loaded.scenario));
     Ok(())
 }
 
@@ -169,13 +176,13 @@ fn compare(args: CompareArgs) -> Result<(), Failure> {
     };
     let rep = Report::Compare(&result);
     if args.json {
-        print!("{}", report::json(&rep));
+        out(&report::json(&rep));
     } else {
-        print!("{}", report::text(&rep));
+        out(&report::text(&rep));
     }
     let files = report::write(&dir, &rep, args.force).map_err(Failure::Runtime)?;
     if !args.json {
-        println!("report: {} ({} files)", dir.display(), files.len());
+        out(&format!("report: {} ({} files)\n", dir.display(), files.len()));
     }
     Ok(())
 }
@@ -240,13 +247,13 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             _ => unreachable!("either a run or a sweep"),
         };
         if args.json {
-            print!("{}", report::json(&rep));
+            out(&report::json(&rep));
         } else {
-            print!("{}", report::text(&rep));
+            out(&report::text(&rep));
         }
         let files = report::write(&dir, &rep, args.force).map_err(Failure::Runtime)?;
         if !args.json {
-            println!("report: {} ({} files)", dir.display(), files.len());
+            out(&format!("report: {} ({} files)\n", dir.display(), files.len()));
         }
     }
     Ok(())
