@@ -4,6 +4,7 @@ use assert_cmd::Command;
 use std::path::Path;
 
 mod breakage;
+mod compare;
 
 pub(crate) fn outage() -> Command {
     Command::cargo_bin("outage").expect("binary builds")
