@@ -123,5 +123,41 @@ values = [2, 3, 4, 5, 6]
     g.finish();
 }
 
-criterion_group!(benches, timelines, transitions, loading_and_reports, sweep);
+/// Cost per event as the model grows: n-of-(n + n/10) tiers of n instances in
+/// 10 zones; transitions/s should fall at most like 1/log n.
+fn scale(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scale/transitions");
+    g.sample_size(10);
+    for n in [10u32, 100, 1_000, 10_000] {
+        let text = format!(
+            r#"
+[simulation]
+horizon = "30d"
+[domains.zone]
+count = 10
+failure = {{ mean = "1y" }}
+repair = {{ mean = "4h" }}
+[tiers.fleet]
+instances = {n}
+required = {k}
+placement = "zone"
+failure = {{ mean = "1000h" }}
+repair = {{ mean = "10h" }}
+"#,
+            k = n - n / 10
+        );
+        let s = outage::scenario::load_str("scale.toml", &text, &[])
+            .expect("valid")
+            .scenario;
+        let timelines = (200_000 / n as u64).max(8);
+        let events = simulate(&s, timelines).events;
+        g.throughput(Throughput::Elements(events));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &s, |b, s| {
+            b.iter(|| black_box(simulate(s, timelines)))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, timelines, transitions, scale, loading_and_reports, sweep);
 criterion_main!(benches);
