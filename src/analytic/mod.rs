@@ -3,3 +3,9 @@
 pub mod build;
 pub mod closed;
 pub mod ctmc;
+pub mod predict;
+
+pub use predict::{analyse, attach, compare, Analysis};
+
+#[cfg(test)]
+mod build_tests;
