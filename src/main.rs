@@ -62,6 +62,7 @@ fn load(file: &std::path::Path, set: &[String]) -> Result<scenario::Loaded, Fail
 fn check(file: PathBuf, set: Vec<String>) -> Result<(), Failure> {
     let loaded = load(&file, &set)?;
     out(&describe(&loaded.scenario));
+    out(&outage::report::predictions_text(&loaded.scenario));
     Ok(())
 }
 
@@ -284,11 +285,7 @@ fn simulate(s: &Scenario, threads: usize, show: bool) -> Result<RunSummary, Fail
         .ok_or_else(|| Failure::Runtime(anyhow::anyhow!("run cancelled")))?;
     bar.finish_and_clear();
     let causes = engine::cause_names(s);
-    Ok(stats::summarize(
-        &acc,
-        s,
-        &causes,
-        threads,
-        t0.elapsed().as_secs_f64(),
-    ))
+    let mut summary = stats::summarize(&acc, s, &causes, threads, t0.elapsed().as_secs_f64());
+    outage::analytic::attach(s, &mut summary);
+    Ok(summary)
 }

@@ -27,6 +27,8 @@ mod csv;
 mod json;
 pub mod plot;
 mod text;
+mod check;
+pub use check::predictions_text;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -66,7 +66,7 @@ fn dur_ci(e: &Estimate) -> String {
     )
 }
 
-fn num(v: f64) -> String {
+pub(crate) fn num(v: f64) -> String {
     if v.is_finite() {
         trim_number(v)
     } else {
@@ -95,7 +95,7 @@ fn hours(h: f64) -> String {
 }
 
 /// A plain left-aligned table, columns separated by two spaces.
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let mut w: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {

@@ -1,0 +1,52 @@
+//! `outage check`: the analytic predictions of a scenario, without simulating.
+
+use super::text::{nines_text, num, percent, table};
+use crate::analytic;
+use crate::model::{Scenario, HOUR, YEAR};
+use crate::units::format_duration;
+use std::fmt::Write;
+
+/// Every applicable model with its availability, outages per year, P(outage
+/// within the horizon) and MTTF; then why the exact chain is missing, if it is.
+pub fn predictions_text(s: &Scenario) -> String {
+    let a = analytic::analyse(s);
+    let mut out = String::from("\nanalytic predictions\n");
+    let horizon = format_duration(s.simulation.horizon);
+    let rows: Vec<Vec<String>> = a
+        .predictions
+        .iter()
+        .map(|p| {
+            let kind = match (p.exact, p.horizon) {
+                (true, true) => format!("exact, mean over {horizon} from all-up"),
+                (true, false) => "exact, steady state".into(),
+                (false, _) => format!("approximate: {}", p.assumption),
+            };
+            vec![
+                p.model.clone(),
+                percent(p.availability),
+                nines_text(p.availability),
+                p.outages_per_year.map(num).unwrap_or_else(|| "-".into()),
+                p.p_outage_within_horizon
+                    .map(|x| format!("{}%", num(100.0 * x)))
+                    .unwrap_or_else(|| "-".into()),
+                p.mttf_h
+                    .map(|h| format_duration(h * HOUR))
+                    .unwrap_or_else(|| "-".into()),
+                kind,
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        let p_head = format!("P(outage in {horizon})");
+        table(
+            &mut out,
+            &["model", "availability", "nines", "outages/y", &p_head, "MTTF", "kind"],
+            &rows,
+        );
+    }
+    if let Some(why) = &a.ctmc_refused {
+        let _ = writeln!(out, "  exact Markov chain: not built ({why})");
+    }
+    let _ = YEAR;
+    out
+}
