@@ -68,6 +68,8 @@ pub struct Prediction {
     pub outages_per_year: Option<f64>,
     pub p_outage_within_horizon: Option<f64>,
     pub mttf_h: Option<f64>,
+    /// Median time to the first outage from all-up, hours (where the model gives it).
+    pub median_first_outage_h: Option<f64>,
     /// Empty when exact; otherwise the assumption the scenario may break.
     pub assumption: String,
 }

@@ -972,6 +972,7 @@ pub fn prediction(s: &Scenario) -> Result<Prediction, String> {
         outages_per_year: Some(e.outages_horizon / years),
         p_outage_within_horizon: Some(e.p_outage_within_horizon),
         mttf_h: Some(e.mttf_h),
+        median_first_outage_h: None,
         assumption: String::new(),
     })
 }

@@ -23,14 +23,15 @@ pub fn predictions_text(s: &Scenario) -> String {
             };
             vec![
                 p.model.clone(),
-                percent(p.availability),
+                precise_percent(p.availability),
                 nines_text(p.availability),
                 p.outages_per_year.map(num).unwrap_or_else(|| "-".into()),
                 p.p_outage_within_horizon
                     .map(|x| format!("{}%", num(100.0 * x)))
                     .unwrap_or_else(|| "-".into()),
-                p.mttf_h
-                    .map(|h| format_duration(h * HOUR))
+                p.mttf_h.map(long_time).unwrap_or_else(|| "-".into()),
+                p.median_first_outage_h
+                    .map(long_time)
                     .unwrap_or_else(|| "-".into()),
                 kind,
             ]
@@ -40,13 +41,32 @@ pub fn predictions_text(s: &Scenario) -> String {
         let p_head = format!("P(outage in {horizon})");
         table(
             &mut out,
-            &["model", "availability", "nines", "outages/y", &p_head, "MTTF", "kind"],
+            &["model", "availability", "nines", "outages/y", &p_head, "MTTF", "median 1st outage", "kind"],
             &rows,
         );
     }
     if let Some(why) = &a.ctmc_refused {
         let _ = writeln!(out, "  exact Markov chain: not built ({why})");
     }
-    let _ = YEAR;
     out
+}
+
+/// A time in hours, in human units; beyond a million years in scientific notation.
+fn long_time(h: f64) -> String {
+    let years = h * HOUR / YEAR;
+    if years > 1e6 {
+        format!("{years:.3e}y")
+    } else {
+        format_duration(h * HOUR)
+    }
+}
+
+/// Availability with two significant digits of unavailability beyond the nines.
+fn precise_percent(a: f64) -> String {
+    let u = 1.0 - a;
+    if !(u > 0.0) {
+        return percent(a);
+    }
+    let d = ((-u.log10()).floor() as i64 + 1 - 2 + 2).clamp(2, 14) as usize;
+    format!("{:.d$}%", 100.0 * a)
 }

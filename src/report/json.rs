@@ -82,6 +82,8 @@ struct Analytic<'a> {
     p_outage_within_horizon: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     mttf_h: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    median_first_outage_h: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -124,6 +126,7 @@ fn analytic(c: &Comparison) -> Analytic<'_> {
         outages_per_year: p.outages_per_year,
         p_outage_within_horizon: p.p_outage_within_horizon,
         mttf_h: p.mttf_h,
+        median_first_outage_h: p.median_first_outage_h,
     }
 }
 
