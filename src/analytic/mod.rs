@@ -9,3 +9,5 @@ pub use predict::{analyse, attach, compare, Analysis};
 
 #[cfg(test)]
 mod build_tests;
+#[cfg(test)]
+mod closed_tests;
