@@ -118,3 +118,5 @@ pub fn chunk_ranges(start: u64, end: u64) -> Vec<(u64, u64)> {
 pub(crate) mod tests;
 #[cfg(test)]
 mod steady_tests;
+#[cfg(test)]
+mod exact_tests;

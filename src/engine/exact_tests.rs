@@ -1,0 +1,258 @@
+//! The engine against the exact Markov chain built from the same scenario, for
+//! every kind of feature the chain covers: 4 standard errors, pinned seeds.
+
+use super::tests::simulate;
+use crate::analytic::build::solve;
+use crate::model::YEAR;
+use crate::scenario::load_str;
+use crate::stats::FP;
+
+/// Simulates `text` and compares U over the horizon, outages per timeline and
+/// P(outage within the horizon) with the exact chain.
+fn agree(name: &str, text: &str, timelines: u64) {
+    let s = load_str(&format!("{name}.toml"), text, &[])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .scenario;
+    let e = solve(&s).unwrap_or_else(|r| panic!("{name}: chain refused: {r}"));
+    let acc = simulate(&s, timelines, 3);
+    let n = acc.n;
+    let u = acc.down.estimate(n, FP).mean;
+    let se = acc.down.std_error(n, FP);
+    let u_x = 1.0 - e.availability_horizon;
+    assert!((u - u_x).abs() <= 4.0 * se, "{name}: U {u:.5e} vs exact {u_x:.5e} (se {se:.1e})");
+    let o = acc.outages.estimate(n, 1.0).mean;
+    let se_o = acc.outages.std_error(n, 1.0);
+    assert!(
+        (o - e.outages_horizon).abs() <= 4.0 * se_o,
+        "{name}: outages {o:.5} vs exact {:.5} (se {se_o:.1e})",
+        e.outages_horizon
+    );
+    let p = acc.had_outage as f64 / n as f64;
+    let px = e.p_outage_within_horizon;
+    let se_p = (px * (1.0 - px) / n as f64).sqrt().max(1e-12);
+    assert!((p - px).abs() <= 4.0 * se_p, "{name}: P(outage) {p:.5} vs exact {px:.5}");
+    let _ = YEAR;
+}
+
+const TIER: &str = r#"
+failure = { mean = "1000h" }
+repair = { mean = "10h" }
+"#;
+
+#[test]
+fn zones_and_racks() {
+    let text = format!(
+        r#"
+[simulation]
+horizon = "90d"
+[domains.zone]
+count = 2
+failure = {{ mean = "60d" }}
+repair = {{ mean = "8h" }}
+[domains.rack]
+parent = "zone"
+count = 2
+failure = {{ mean = "90d" }}
+repair = {{ mean = "4h" }}
+[tiers.web]
+instances = 4
+required = 2
+placement = "rack"
+{TIER}"#
+    );
+    agree("zones-racks", &text, 40_000);
+}
+
+#[test]
+fn shared_zones_across_tiers_and_explicit_placement() {
+    let text = format!(
+        r#"
+[simulation]
+horizon = "90d"
+[domains.zone]
+count = 3
+failure = {{ mean = "30d" }}
+repair = {{ mean = "6h" }}
+[tiers.web]
+instances = 3
+required = 2
+placement = "zone"
+{TIER}
+[tiers.db]
+instances = 2
+placement = ["zone-1", "zone-2"]
+failure = {{ mean = "500h" }}
+repair = {{ mean = "20h" }}
+"#
+    );
+    agree("shared-zones", &text, 40_000);
+}
+
+#[test]
+fn common_cause_beta_and_every() {
+    let beta = format!(
+        r#"
+[simulation]
+horizon = "180d"
+[tiers.db]
+instances = 3
+required = 2
+{TIER}
+[tiers.db.common_cause]
+beta = 0.2
+repair = {{ mean = "5h" }}
+"#
+    );
+    agree("ccf-beta", &beta, 40_000);
+    let every = format!(
+        r#"
+[simulation]
+horizon = "180d"
+[tiers.db]
+instances = 2
+{TIER}
+[tiers.db.common_cause]
+every = {{ mean = "60d" }}
+"#
+    );
+    agree("ccf-every", &every, 40_000);
+}
+
+#[test]
+fn one_crew_for_two_different_tiers() {
+    let text = format!(
+        r#"
+[simulation]
+horizon = "180d"
+repair_crews = 1
+[tiers.web]
+instances = 3
+required = 2
+failure = {{ mean = "300h" }}
+repair = {{ mean = "10h" }}
+[tiers.db]
+instances = 2
+{TIER}"#
+    );
+    agree("crews", &text, 40_000);
+}
+
+#[test]
+fn active_active_coverage_and_retries() {
+    let text = format!(
+        r#"
+[simulation]
+horizon = "30d"
+[tiers.web]
+instances = 3
+required = 2
+{TIER}
+[tiers.web.failover]
+detection = {{ mean = "5m" }}
+coverage = 0.8
+manual_recovery = {{ mean = "1h" }}
+"#
+    );
+    agree("aa-coverage", &text, 40_000);
+    agree("aa-retries", &format!("{text}retries = true\n"), 40_000);
+}
+
+#[test]
+fn duplex_hot_warm_cold_unmonitored_false_alarms() {
+    let base = |extra: &str| {
+        format!(
+            r#"
+[simulation]
+horizon = "60d"
+[tiers.db]
+instances = 2
+mode = "active-passive"
+failure = {{ mean = "500h" }}
+repair = {{ mean = "10h" }}
+[tiers.db.failover]
+detection = {{ mean = "2m" }}
+switchover = {{ mean = "5m" }}
+coverage = 0.8
+manual_recovery = {{ mean = "1h" }}
+{extra}
+"#
+        )
+    };
+    agree("duplex-hot", &base(""), 40_000);
+    agree("duplex-warm", &base("standby = \"warm\"\nwarm_factor = 0.3"), 40_000);
+    agree("duplex-cold", &base("standby = \"cold\""), 40_000);
+    agree("duplex-unmonitored", &base("standby_monitoring = false"), 40_000);
+    agree("duplex-false-alarms", &base("false_alarm = { mean = \"5d\" }"), 40_000);
+}
+
+#[test]
+fn three_instances_two_active_with_a_spare() {
+    let text = r#"
+[simulation]
+horizon = "60d"
+[tiers.db]
+instances = 3
+required = 2
+mode = "active-passive"
+failure = { mean = "500h" }
+repair = { mean = "10h" }
+[tiers.db.failover]
+detection = { mean = "2m" }
+switchover = { mean = "5m" }
+coverage = 0.9
+"#;
+    agree("ap-2-of-3", text, 40_000);
+}
+
+#[test]
+fn overload_cascade() {
+    let text = r#"
+[simulation]
+horizon = "90d"
+[tiers.pods]
+instances = 3
+load = "180%"
+failure = { mean = "1000h" }
+repair = { mean = "10h" }
+[tiers.pods.overload]
+failure_multiplier = 10
+"#;
+    agree("overload", text, 40_000);
+}
+
+#[test]
+fn a_mix_of_everything_the_chain_holds() {
+    let text = r#"
+[simulation]
+horizon = "60d"
+repair_crews = 2
+[domains.zone]
+count = 2
+failure = { mean = "90d" }
+repair = { mean = "6h" }
+[tiers.web]
+instances = 3
+required = 2
+placement = "zone"
+failure = { mean = "800h" }
+repair = { mean = "8h" }
+[tiers.web.failover]
+detection = { mean = "1m" }
+coverage = 0.95
+[tiers.db]
+instances = 2
+mode = "active-passive"
+placement = "zone"
+failure = { mean = "1500h" }
+repair = { mean = "12h" }
+[tiers.db.common_cause]
+beta = 0.05
+repair = { mean = "3h" }
+[tiers.db.failover]
+detection = { mean = "30s" }
+switchover = { mean = "2m" }
+coverage = 0.9
+manual_recovery = { mean = "30m" }
+"#;
+    agree("mix", text, 40_000);
+}
