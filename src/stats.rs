@@ -476,3 +476,85 @@ pub fn summarize(
         analytic: Vec::new(),
     }
 }
+
+impl Acc {
+    /// A lossless text form (every field as an exact integer; the one float,
+    /// `dur_max`, by its bits) for partial results and checkpoints.
+    pub fn to_text(&self) -> String {
+        let mut v: Vec<String> = vec![
+            "acc1".into(),
+            self.tier_down.len().to_string(),
+            self.cause.len().to_string(),
+            self.n.to_string(),
+            self.events.to_string(),
+        ];
+        for m in [&self.down, &self.degraded, &self.req_loss, &self.outages, &self.failovers, &self.lost]
+            .into_iter()
+            .chain(self.tier_down.iter())
+        {
+            v.push(m.s1.to_string());
+            v.push(m.s2.to_string());
+        }
+        v.extend(self.cause.iter().map(|c| c.to_string()));
+        v.push(self.had_outage.to_string());
+        v.extend(self.dur_hist.iter().map(|c| c.to_string()));
+        v.push(self.dur_sum_us.to_string());
+        v.push(self.dur_max.to_bits().to_string());
+        v.extend(self.first.iter().map(|c| c.to_string()));
+        v.push(self.deploys_started.to_string());
+        v.push(self.deploys_bad.to_string());
+        v.push(self.deploys_skipped.to_string());
+        v.join(" ")
+    }
+
+    /// Parses [`Acc::to_text`]; `None` on any malformed input.
+    pub fn from_text(text: &str) -> Option<Acc> {
+        let mut it = text.split_ascii_whitespace();
+        if it.next()? != "acc1" {
+            return None;
+        }
+        let mut next = || -> Option<u128> { it.next()?.parse().ok() };
+        let tiers = next()? as usize;
+        let causes = next()? as usize;
+        if tiers > 1 << 20 || causes > 1 << 20 {
+            return None;
+        }
+        let mut a = Acc::new(tiers, causes);
+        let u64_ = |x: u128| u64::try_from(x).ok();
+        a.n = u64_(next()?)?;
+        a.events = u64_(next()?)?;
+        let mut moment = |m: &mut Moment| -> Option<()> {
+            m.s1 = next()?;
+            m.s2 = next()?;
+            Some(())
+        };
+        moment(&mut a.down)?;
+        moment(&mut a.degraded)?;
+        moment(&mut a.req_loss)?;
+        moment(&mut a.outages)?;
+        moment(&mut a.failovers)?;
+        moment(&mut a.lost)?;
+        for m in a.tier_down.iter_mut() {
+            moment(m)?;
+        }
+        for c in a.cause.iter_mut() {
+            *c = next()?;
+        }
+        a.had_outage = u64_(next()?)?;
+        for c in a.dur_hist.iter_mut() {
+            *c = u64_(next()?)?;
+        }
+        a.dur_sum_us = next()?;
+        a.dur_max = f64::from_bits(u64_(next()?)?);
+        for c in a.first.iter_mut() {
+            *c = u64_(next()?)?;
+        }
+        a.deploys_started = u64_(next()?)?;
+        a.deploys_bad = u64_(next()?)?;
+        a.deploys_skipped = u64_(next()?)?;
+        if next().is_some() {
+            return None;
+        }
+        Some(a)
+    }
+}

@@ -172,7 +172,8 @@ pub(crate) fn commit_temp(tmp: &Path, target: &Path) -> Result<()> {
     })
 }
 
-fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+/// Writes `bytes` to `dir/name` through a temporary file and a rename.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     let target = dir.join(name);
     let tmp = temp_path(dir, name);
     if let Err(e) = fs::write(&tmp, bytes) {
