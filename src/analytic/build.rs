@@ -266,10 +266,10 @@ impl Model {
             }
         }
         let crews = s.simulation.repair_crews.map(|c| c as usize);
-        // Lumping: with unlimited crews, the instances of an active-active tier
-        // under the same leaf domain are exchangeable.
+        // Lumping: the instances of an active-active tier under the same leaf
+        // domain are exchangeable (the repair queue is relabelled with them).
         let mut groups: Vec<Vec<usize>> = Vec::new();
-        if crews.is_none() {
+        {
             let mut by: HashMap<(usize, Option<usize>), usize> = HashMap::new();
             for (i, &ti) in inst_tier.iter().enumerate() {
                 if tiers[ti].ap {
@@ -811,12 +811,35 @@ fn level(s: &St) -> u32 {
         + s.ccf.iter().filter(|&&c| c).count()) as u32
 }
 
+/// Relabels exchangeable instances so that equal situations share one state:
+/// within each group, instances are ordered by (state, place in the repair queue).
 fn canonical(m: &Model, mut s: St) -> St {
+    if m.groups.is_empty() {
+        return s;
+    }
+    let mut qpos = vec![usize::MAX; s.inst.len()];
+    for (p, &i) in s.queue.iter().enumerate() {
+        qpos[i as usize] = p;
+    }
+    let mut relabel: Vec<u16> = (0..s.inst.len() as u16).collect();
+    let mut changed = false;
     for g in &m.groups {
-        let mut v: Vec<Inst> = g.iter().map(|&i| s.inst[i]).collect();
-        v.sort();
-        for (k, &i) in g.iter().enumerate() {
-            s.inst[i] = v[k];
+        let mut order: Vec<usize> = g.clone();
+        order.sort_by_key(|&i| (s.inst[i], qpos[i]));
+        let old: Vec<Inst> = g.iter().map(|&i| s.inst[i]).collect();
+        for (slot, &from) in g.iter().zip(&order) {
+            if *slot != from {
+                changed = true;
+            }
+            relabel[from] = *slot as u16;
+        }
+        for (k, &from) in order.iter().enumerate() {
+            s.inst[g[k]] = old[g.iter().position(|&x| x == from).expect("member")];
+        }
+    }
+    if changed {
+        for q in s.queue.iter_mut() {
+            *q = relabel[*q as usize];
         }
     }
     s

@@ -241,7 +241,10 @@ fn refusals_say_why() {
     let fixed = format!("{}\n[tiers.t.failover]\ndetection = \"30s\"\n", kofn(2, 3, None));
     let e = build(&s(&fixed)).unwrap_err();
     assert!(e.contains("detection") && e.contains("fixed"), "{e}");
-    let big = kofn(2, 3, Some(2)).replace("instances = 3", "instances = 400");
+    // 24 zones with one instance each: nothing is exchangeable.
+    let big = zones(1, 1)
+        .replace("count = 3", "count = 24")
+        .replace("instances = 3", "instances = 24");
     let e = build(&s(&big)).unwrap_err();
     assert!(e.contains("states"), "{e}");
 }

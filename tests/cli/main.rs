@@ -5,6 +5,7 @@ use std::path::Path;
 
 mod breakage;
 mod compare;
+mod ops;
 
 pub(crate) fn outage() -> Command {
     Command::cargo_bin("outage").expect("binary builds")
