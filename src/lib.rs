@@ -5,6 +5,7 @@
 pub mod analytic;
 pub mod engine;
 pub mod model;
+pub mod rare;
 pub mod report;
 pub mod results;
 pub mod scenario;

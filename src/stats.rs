@@ -474,5 +474,6 @@ pub fn summarize(
         histogram: acc.histogram(),
         survival: acc.survival(h),
         analytic: Vec::new(),
+        rare: None,
     }
 }
