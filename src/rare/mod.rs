@@ -11,6 +11,7 @@
 //! see docs/rare.md.
 
 pub mod bfb;
+pub mod examples;
 
 use crate::analytic::ctmc::Chain;
 use crate::results::{Estimate, RunSummary};
