@@ -92,7 +92,9 @@ struct MaintS {
     next_arrival: f64,
 }
 
-/// Reusable state of one timeline.
+/// Reusable state of one timeline. `Clone` copies the full state (residual clocks
+/// included), which importance splitting uses to branch a history.
+#[derive(Clone)]
 pub struct Sim<'a> {
     c: &'a Compiled,
     clock: Clock,
@@ -218,6 +220,87 @@ impl<'a> Sim<'a> {
             self.refresh();
         }
         self.finish(acc);
+    }
+
+    // ------------------------------------------ stepping API (importance splitting)
+
+    /// Starts a timeline at t = 0, all up, drawing from `rng`.
+    pub fn begin(&mut self, rng: Xoshiro256PlusPlus) {
+        self.rng = rng;
+        self.reset();
+    }
+
+    /// Processes the next event; returns false (and does nothing) once the next
+    /// event is at or past the horizon.
+    pub fn step(&mut self) -> bool {
+        let (slot, t) = self.clock.min();
+        if t >= self.c.horizon {
+            return false;
+        }
+        self.now = t;
+        self.events += 1;
+        self.dispatch(slot);
+        self.refresh();
+        true
+    }
+
+    /// Replaces the random stream (for a branched copy of this history).
+    pub fn reseed(&mut self, rng: Xoshiro256PlusPlus) {
+        self.rng = rng;
+    }
+
+    /// Current simulated time (seconds).
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    /// Whether the service is up now.
+    pub fn service_up(&self) -> bool {
+        self.svc_up
+    }
+
+    /// Instance losses the service can still absorb now: the minimum over tiers
+    /// of available instances minus required ones, and -1 while any tier is down.
+    /// (A domain failure can take several at once.)
+    pub fn margin(&self) -> i64 {
+        let mut m = i64::MAX;
+        for ti in 0..self.tiers.len() {
+            let (up, _, _) = self.tier_status(ti);
+            let slack = if up {
+                self.tiers[ti].avail as i64 - self.c.tiers[ti].k as i64
+            } else {
+                -1
+            };
+            m = m.min(slack.max(-1));
+        }
+        if !self.svc_up {
+            -1
+        } else if m == i64::MAX {
+            0
+        } else {
+            m
+        }
+    }
+
+    /// (downtime in seconds, outages) of the history so far, with an outage still
+    /// open counted up to the horizon, as `run` would report at the horizon once no
+    /// event remains before it.
+    pub fn downtime_and_outages_at_horizon(&self) -> (f64, u64) {
+        if self.svc_up {
+            (self.down_total, self.outages)
+        } else {
+            let d = self.c.horizon - self.outage_start;
+            if d > 0.0 {
+                (self.down_total + d, self.outages + 1)
+            } else {
+                (self.down_total, self.outages)
+            }
+        }
+    }
+
+    /// Jumps processed so far in this timeline.
+    pub fn events(&self) -> u64 {
+        self.events
     }
 
     fn reset(&mut self) {

@@ -7,11 +7,14 @@
 //! finite-horizon interval averages; for a horizon much longer than a cycle the two
 //! agree to within the start-up transient (which `analytic` quantifies exactly).
 //!
-//! Importance splitting for general (non-exponential) scenarios is not implemented;
-//! see docs/rare.md.
+//! For general scenarios (any distributions) [`split::split`] runs fixed-effort
+//! importance splitting on the event-driven engine, with levels from the number of
+//! instance losses the service can still absorb; its figures are finite-horizon,
+//! like plain timelines. [`run_rare`] picks one of the two.
 
 pub mod bfb;
 pub mod examples;
+pub mod split;
 
 use crate::analytic::ctmc::Chain;
 use crate::results::{Estimate, RunSummary};
@@ -448,5 +451,118 @@ pub fn run_importance(
     })
 }
 
+/// Runs [`split::split`] on the scenario and reports it as a [`RunSummary`]
+/// (finite-horizon figures, the same meaning as plain timelines): availability,
+/// downtime, outages per year, P(outage within horizon), MTBF/MTTR and the mean
+/// outage duration; the rest is NaN or empty as for [`run_importance`].
+pub fn run_splitting(
+    s: &crate::model::Scenario,
+    cfg: &split::SplitConfig,
+) -> Result<RunSummary, String> {
+    use crate::model::{HOUR, YEAR};
+    use crate::results::*;
+    let e = split::split(s, cfg)?;
+    let h = s.simulation.horizon;
+    let years = h / YEAR;
+    let u = e.unavailability;
+    let scale = |x: Estimate, k: f64| Estimate {
+        mean: x.mean * k,
+        lo: x.lo * k,
+        hi: x.hi * k,
+    };
+    let nan = Estimate {
+        mean: f64::NAN,
+        lo: f64::NAN,
+        hi: f64::NAN,
+    };
+    let clamp01 = |x: Estimate| Estimate {
+        mean: x.mean,
+        lo: x.lo.clamp(0.0, 1.0),
+        hi: x.hi.clamp(0.0, 1.0),
+    };
+    let k = e.outages.mean;
+    Ok(RunSummary {
+        scenario: s.name.clone(),
+        timelines: 0,
+        horizon_h: h / HOUR,
+        seed: cfg.seed,
+        threads: rayon::current_num_threads(),
+        elapsed_s: e.elapsed_s,
+        events: e.events,
+        availability: Estimate {
+            mean: 1.0 - u.mean,
+            lo: 1.0 - u.hi,
+            hi: 1.0 - u.lo,
+        },
+        request_success: nan,
+        downtime_per_year_s: scale(u, YEAR),
+        degraded_per_year_s: nan,
+        outages_per_year: scale(e.outages, 1.0 / years),
+        outage_duration: DurationStats {
+            count: e.replications * e.effort as u64,
+            mean: e.mdt_s,
+            p50: f64::NAN,
+            p90: f64::NAN,
+            p99: f64::NAN,
+            max: f64::NAN,
+        },
+        p_outage_within_horizon: clamp01(e.p_outage),
+        mtbf_h: if k > 0.0 {
+            (1.0 - u.mean) * h / HOUR / k
+        } else {
+            f64::INFINITY
+        },
+        mttr_h: e.mdt_s / HOUR,
+        causes: Vec::new(),
+        tiers: Default::default(),
+        data_loss: DataLoss {
+            failovers_per_year: nan,
+            lost_writes_s_per_year: nan,
+        },
+        deploys: DeployCounts::default(),
+        histogram: Vec::new(),
+        survival: Vec::new(),
+        analytic: Vec::new(),
+        rare: Some(RareInfo {
+            method: e.method.to_string(),
+            rel_error: e.rel_error,
+            equivalent_timelines: e.equivalent_timelines,
+            cycles: e.replications * e.effort as u64 * (e.levels as u64 + 1),
+            converged: e.converged,
+        }),
+    })
+}
+
+/// `method = "importance"`: balanced failure biasing on the scenario's CTMC when
+/// it is Markovian (`markov` = the builder's chain in hours and its levels), else
+/// importance splitting on the engine. Seed from `[simulation] seed`; default
+/// targets (5% for BFB, 10% for splitting, 30 s each).
+pub fn run_rare(
+    s: &crate::model::Scenario,
+    markov: Option<(&Chain, &[u32])>,
+) -> Result<RunSummary, String> {
+    let seed = s.simulation.seed;
+    match markov {
+        Some((chain, level)) => run_importance(
+            s,
+            chain,
+            level,
+            &BfbConfig {
+                seed,
+                ..BfbConfig::default()
+            },
+        ),
+        None => run_splitting(
+            s,
+            &split::SplitConfig {
+                seed,
+                ..split::SplitConfig::default()
+            },
+        ),
+    }
+}
+
+#[cfg(test)]
+mod split_tests;
 #[cfg(test)]
 mod tests;
