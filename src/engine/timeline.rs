@@ -298,6 +298,25 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Downtime (seconds) and count of the outages completed so far.
+    pub fn completed_outages(&self) -> (f64, u64) {
+        (self.down_total, self.outages)
+    }
+
+    /// Durations of the outages completed so far, in order.
+    pub fn outage_durations(&self) -> &[f64] {
+        &self.pending_durations
+    }
+
+    /// Length of the outage open now, clipped at the horizon (0 when up).
+    pub fn open_outage_at_horizon(&self) -> f64 {
+        if self.svc_up {
+            0.0
+        } else {
+            (self.c.horizon - self.outage_start).max(0.0)
+        }
+    }
+
     /// Jumps processed so far in this timeline.
     pub fn events(&self) -> u64 {
         self.events

@@ -8,7 +8,9 @@
 //! agree to within the start-up transient (which `analytic` quantifies exactly).
 //!
 //! For general scenarios (any distributions) [`split::split`] runs fixed-effort
-//! importance splitting on the event-driven engine, with levels from the number of
+//! importance splitting on the event-driven engine ([`split::restart`] is the
+//! RESTART variant); both are unbiased but give modest gains today (see
+//! docs/rare.md: copies of a state share its pre-sampled clocks), with levels from the number of
 //! instance losses the service can still absorb; its figures are finite-horizon,
 //! like plain timelines. [`run_rare`] picks one of the two.
 
@@ -451,7 +453,8 @@ pub fn run_importance(
     })
 }
 
-/// Runs [`split::split`] on the scenario and reports it as a [`RunSummary`]
+/// Runs [`split::split`] (fixed-effort splitting) on the scenario and reports it
+/// as a [`RunSummary`]
 /// (finite-horizon figures, the same meaning as plain timelines): availability,
 /// downtime, outages per year, P(outage within horizon), MTBF/MTTR and the mean
 /// outage duration; the rest is NaN or empty as for [`run_importance`].
