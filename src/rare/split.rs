@@ -110,7 +110,7 @@ struct Rep {
 }
 
 fn rng(seed: u64, rep: u64, stage: u64, run: u64) -> rand_xoshiro::Xoshiro256PlusPlus {
-    let s = crate::engine::splitmix(seed ^ 0x5_911_7000_0000_0001) ^ rep;
+    let s = crate::engine::splitmix(seed ^ 0x5911_7000_0000_0001) ^ rep;
     crate::engine::timeline_rng(crate::engine::splitmix(s), (stage << 40) ^ run)
 }
 
