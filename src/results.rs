@@ -125,8 +125,8 @@ pub struct RareInfo {
     pub rel_error: f64,
     /// Plain timelines of the horizon that would give the same relative error.
     pub equivalent_timelines: f64,
-    /// Regenerative cycles simulated (biased + plain) for BFB; simulated runs
-    /// (replications × effort × stages) for splitting.
+    /// Regenerative cycles simulated (biased + plain) for BFB; main trials
+    /// (independent replications) for RESTART splitting.
     pub cycles: u64,
     /// Whether the target relative error was reached.
     pub converged: bool,

@@ -249,6 +249,56 @@ impl<'a> Sim<'a> {
         self.rng = rng;
     }
 
+    /// Redraws every pending clock whose distribution is exponential (memoryless,
+    /// so the residual time is again exponential with the same mean): instance
+    /// failures (at the current ageing speed), repairs in progress and domain
+    /// failures/repairs. Other clocks keep their pre-sampled times. Splitting calls
+    /// this on each copy of a state so that copies diverge at once; the law of the
+    /// future given the state is unchanged.
+    pub fn resample_memoryless(&mut self) {
+        use super::sampler::Sampler;
+        let c = self.c;
+        let now = self.now;
+        for i in 0..c.n_inst {
+            let pending = self.clock.get(i);
+            if !pending.is_finite() {
+                continue; // frozen, queued for a crew, latent, or never fails
+            }
+            let t = &c.tiers[c.inst_tier[i] as usize];
+            let inst = &self.inst[i];
+            let mean = if inst.up {
+                match (&t.fail, inst.speed > 0.0) {
+                    (Some(Sampler::Exp(m)), true) => Some(*m / inst.speed),
+                    _ => None,
+                }
+            } else {
+                match &t.repair {
+                    Some(Sampler::Exp(m)) if !inst.latent => Some(*m),
+                    _ => None,
+                }
+            };
+            if let Some(m) = mean {
+                let e: f64 = self.rng.sample(rand_distr::Exp1);
+                self.clock.set(i, now + m * e);
+            }
+        }
+        for (di, d) in c.domains.iter().enumerate() {
+            let slot = d.slot as usize;
+            if !self.clock.get(slot).is_finite() {
+                continue;
+            }
+            let s = if self.dom_down[di] {
+                &d.repair
+            } else {
+                &d.fail
+            };
+            if let Some(Sampler::Exp(m)) = s {
+                let e: f64 = self.rng.sample(rand_distr::Exp1);
+                self.clock.set(slot, now + m * e);
+            }
+        }
+    }
+
     /// Current simulated time (seconds).
     pub fn now(&self) -> f64 {
         self.now

@@ -7,10 +7,9 @@
 //! finite-horizon interval averages; for a horizon much longer than a cycle the two
 //! agree to within the start-up transient (which `analytic` quantifies exactly).
 //!
-//! For general scenarios (any distributions) [`split::split`] runs fixed-effort
-//! importance splitting on the event-driven engine ([`split::restart`] is the
-//! RESTART variant); both are unbiased but give modest gains today (see
-//! docs/rare.md: copies of a state share its pre-sampled clocks), with levels from the number of
+//! For general scenarios (any distributions) [`split::restart`] runs RESTART
+//! importance splitting on the event-driven engine ([`split::split`] is the
+//! fixed-effort variant), with levels from the number of
 //! instance losses the service can still absorb; its figures are finite-horizon,
 //! like plain timelines. [`run_rare`] picks one of the two.
 
@@ -453,18 +452,18 @@ pub fn run_importance(
     })
 }
 
-/// Runs [`split::split`] (fixed-effort splitting) on the scenario and reports it
-/// as a [`RunSummary`]
+/// Runs [`split::restart`] (RESTART splitting) on the scenario and reports it as
+/// a [`RunSummary`]
 /// (finite-horizon figures, the same meaning as plain timelines): availability,
 /// downtime, outages per year, P(outage within horizon), MTBF/MTTR and the mean
 /// outage duration; the rest is NaN or empty as for [`run_importance`].
 pub fn run_splitting(
     s: &crate::model::Scenario,
-    cfg: &split::SplitConfig,
+    cfg: &split::RestartConfig,
 ) -> Result<RunSummary, String> {
     use crate::model::{HOUR, YEAR};
     use crate::results::*;
-    let e = split::split(s, cfg)?;
+    let e = split::restart(s, cfg)?;
     let h = s.simulation.horizon;
     let years = h / YEAR;
     let u = e.unavailability;
@@ -502,7 +501,7 @@ pub fn run_splitting(
         degraded_per_year_s: nan,
         outages_per_year: scale(e.outages, 1.0 / years),
         outage_duration: DurationStats {
-            count: e.replications * e.effort as u64,
+            count: e.replications,
             mean: e.mdt_s,
             p50: f64::NAN,
             p90: f64::NAN,
@@ -530,7 +529,7 @@ pub fn run_splitting(
             method: e.method.to_string(),
             rel_error: e.rel_error,
             equivalent_timelines: e.equivalent_timelines,
-            cycles: e.replications * e.effort as u64 * (e.levels as u64 + 1),
+            cycles: e.replications,
             converged: e.converged,
         }),
     })
@@ -557,9 +556,9 @@ pub fn run_rare(
         ),
         None => run_splitting(
             s,
-            &split::SplitConfig {
+            &split::RestartConfig {
                 seed,
-                ..split::SplitConfig::default()
+                ..split::RestartConfig::default()
             },
         ),
     }

@@ -164,6 +164,7 @@ fn replication(c: &Compiled, m0: i64, cfg: &SplitConfig, r: u64) -> Rep {
             } else {
                 let mut s = starts[src].clone();
                 s.reseed(g);
+                s.resample_memoryless();
                 s
             };
             let before = sim.events();
@@ -190,6 +191,7 @@ fn replication(c: &Compiled, m0: i64, cfg: &SplitConfig, r: u64) -> Rep {
         let mut sim = starts[j % m].clone();
         if j >= m {
             sim.reseed(rng(cfg.seed, r, levels as u64, j as u64));
+            sim.resample_memoryless();
         }
         let before = sim.events();
         while sim.step() {}
@@ -404,6 +406,7 @@ fn pilot_factors(c: &Compiled, m0: i64, cfg: &RestartConfig) -> Vec<u64> {
         for j in 0..n {
             let mut sim = starts[j % starts.len()].clone();
             sim.reseed(rng(seed, 0, l as u64, j as u64));
+            sim.resample_memoryless();
             loop {
                 let lv = level_of(&sim, m0);
                 if lv > l {
@@ -499,6 +502,7 @@ fn restart_replication(
                     }
                     let mut sim = t.sim.clone();
                     sim.reseed(rng(seed, r, 1, spawned));
+                    sim.resample_memoryless();
                     stack.push(Traj {
                         sim,
                         born: b,

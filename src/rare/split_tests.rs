@@ -2,8 +2,9 @@
 //! (MODELS.md §11) and against plain Monte Carlo for non-exponential clocks.
 
 use super::examples::bd;
-use super::split::{restart, split, RestartConfig, SplitConfig};
+use super::split::{self, restart, split, RestartConfig, SplitConfig};
 use super::*;
+use crate::analytic::ctmc;
 use std::sync::atomic::AtomicBool;
 
 fn scenario(text: &str) -> crate::model::Scenario {
@@ -24,6 +25,72 @@ fn fixed(seed: u64, effort: usize, reps: u64) -> SplitConfig {
 
 fn se(e: &Estimate) -> f64 {
     (e.hi - e.lo) / (2.0 * Z95)
+}
+
+/// Exact one-year (U, E[outages], P(outage)) of a chain from all-up.
+fn exact_1y(c: &ctmc::Chain) -> (f64, f64, f64) {
+    let pi = ctmc::steady_state(c).unwrap();
+    let h = 8766.0;
+    let down: Vec<f64> = c.up.iter().map(|&u| if u { 0.0 } else { 1.0 }).collect();
+    let r = ctmc::horizon_integrals(c, &pi, h, &[down, c.rate_to_down()]).unwrap();
+    (r[0] / h, r[1], ctmc::p_outage_within(c, h))
+}
+
+const TWO_OF_SIX: &str = "name = \"2of6\"\n[simulation]\nhorizon = \"1y\"\nseed = 5\n[tiers.db]\n\
+    instances = 6\nrequired = 2\nfailure = { mean = \"1000h\" }\nrepair = { mean = \"10h\" }\n";
+
+fn check_2of6(name: &str, e: &split::SplitEstimate) {
+    let (u, k, p) = exact_1y(&bd(6, 2, 6, 1e-3, 0.1).0);
+    eprintln!(
+        "2-of-6 {name}: U {:.4e} exact {u:.4e} ±{:.1}% after {} reps, stages {:?}, \
+         outages z {:.2}, P z {:.2}, eq {:.3e}, cpu {:.3} s",
+        e.unavailability.mean,
+        100.0 * e.rel_error,
+        e.replications,
+        e.stage_probs,
+        (e.outages.mean - k) / se(&e.outages),
+        (e.p_outage.mean - p) / se(&e.p_outage),
+        e.equivalent_timelines,
+        e.cpu_s
+    );
+    assert!(e.converged && e.rel_error <= 0.10, "{name}");
+    assert!(
+        ((e.unavailability.mean - u) / e.std_error).abs() < 4.0,
+        "{name}"
+    );
+    assert!(
+        ((e.outages.mean - k) / se(&e.outages)).abs() < 4.0,
+        "{name}"
+    );
+    assert!(
+        ((e.p_outage.mean - p) / se(&e.p_outage)).abs() < 4.0,
+        "{name}"
+    );
+    assert!(e.equivalent_timelines > 1e6, "{name}");
+}
+
+#[test]
+fn fixed_effort_two_of_six_ten_percent() {
+    // U ≈ 5.6e-10 over one year: plain Monte Carlo would need ~1e9 timelines.
+    let s = scenario(TWO_OF_SIX);
+    let cfg = SplitConfig {
+        seed: 5,
+        effort: 500,
+        time_limit_s: 20.0,
+        ..SplitConfig::default()
+    };
+    check_2of6("fixed effort", &split(&s, &cfg).unwrap());
+}
+
+#[test]
+fn restart_two_of_six_ten_percent() {
+    let s = scenario(TWO_OF_SIX);
+    let cfg = RestartConfig {
+        seed: 5,
+        time_limit_s: 20.0,
+        ..RestartConfig::default()
+    };
+    check_2of6("RESTART", &restart(&s, &cfg).unwrap());
 }
 
 const T16: &str = r#"
@@ -126,7 +193,15 @@ fn split_independent_of_thread_count() {
 #[test]
 fn run_splitting_summary() {
     let s = scenario(T16);
-    let r = run_splitting(&s, &fixed(1, 300, 8)).unwrap();
+    let r = run_splitting(
+        &s,
+        &RestartConfig {
+            replications: 2000,
+            target_rel_error: None,
+            ..RestartConfig::default()
+        },
+    )
+    .unwrap();
     let info = r.rare.as_ref().unwrap();
     assert!(info.method.contains("splitting"));
     assert!(r.availability.mean < 1.0 && r.availability.mean > 0.99999);
@@ -170,6 +245,43 @@ fn restart_t16_zones_exact() {
     assert!(z(&e.outages, 0.006340836).abs() < 4.0);
     assert!(z(&e.p_outage, 0.00629608).abs() < 4.0);
     assert!(e.rel_error < 0.6, "{}", e.rel_error);
+}
+
+#[test]
+fn restart_weibull_rare_ten_percent() {
+    // 1-of-3, Weibull(2) wear-out failures (MTTF 1000 h), exponential repairs
+    // (10 h), unlimited crews: steady-state U = (10/1010)³ = 9.7059e-7 under any
+    // failure law (MODELS §11, T8). New units start with a low hazard, so the
+    // one-year mean sits somewhat below it.
+    let text = "name = \"wb3\"\n[simulation]\nhorizon = \"1y\"\nseed = 4\n[tiers.web]\n\
+                instances = 3\nrequired = 1\n\
+                failure = { distribution = \"weibull\", shape = 2.0, mean = \"1000h\" }\n\
+                repair = { mean = \"10h\" }\n";
+    let s = scenario(text);
+    let e = restart(
+        &s,
+        &RestartConfig {
+            seed: 4,
+            time_limit_s: 20.0,
+            ..RestartConfig::default()
+        },
+    )
+    .unwrap();
+    eprintln!(
+        "weibull 1-of-3 RESTART: U {:.4e} ±{:.1}% after {} trials, factors {:?}, cpu {:.2} s, eq {:.3e}",
+        e.unavailability.mean,
+        100.0 * e.rel_error,
+        e.replications,
+        e.stage_probs,
+        e.cpu_s,
+        e.equivalent_timelines
+    );
+    assert!(e.converged && e.rel_error <= 0.10);
+    let u = e.unavailability.mean;
+    assert!(
+        u > 0.7 * 9.705901e-7 && u < 9.705901e-7 + 4.0 * e.std_error,
+        "{u}"
+    );
 }
 
 #[test]
