@@ -28,6 +28,9 @@ struct Inst {
     speed: f64,
     /// Remaining age while frozen (speed 0).
     age_left: f64,
+    /// Age units this up period lasts in total (its sampled lifetime), so the age
+    /// already survived is `life − remaining` (used by `resample_memoryless`).
+    life: f64,
     /// Active-active rotation state: 0 normal, 1 detecting, 2 stuck, 3 removed.
     aa: u8,
     /// Active-passive: the active slot it fills, or NONE for a standby.
@@ -249,37 +252,62 @@ impl<'a> Sim<'a> {
         self.rng = rng;
     }
 
-    /// Redraws every pending clock whose distribution is exponential (memoryless,
-    /// so the residual time is again exponential with the same mean): instance
-    /// failures (at the current ageing speed), repairs in progress and domain
-    /// failures/repairs. Other clocks keep their pre-sampled times. Splitting calls
-    /// this on each copy of a state so that copies diverge at once; the law of the
-    /// future given the state is unchanged.
+    /// Redraws pending clocks from their law given the state, so that copies of a
+    /// state (importance splitting) diverge at once without changing the law of the
+    /// future: exponential instance failures, repairs in progress and domain
+    /// failures/repairs (memoryless: a fresh draw), and Weibull instance failures
+    /// (conditioned on the age already survived: (T/s)^k = (a/s)^k + Exp(1)).
+    /// Other clocks keep their pre-sampled times.
     pub fn resample_memoryless(&mut self) {
         use super::sampler::Sampler;
         let c = self.c;
         let now = self.now;
         for i in 0..c.n_inst {
-            let pending = self.clock.get(i);
-            if !pending.is_finite() {
-                continue; // frozen, queued for a crew, latent, or never fails
-            }
             let t = &c.tiers[c.inst_tier[i] as usize];
-            let inst = &self.inst[i];
-            let mean = if inst.up {
-                match (&t.fail, inst.speed > 0.0) {
-                    (Some(Sampler::Exp(m)), true) => Some(*m / inst.speed),
-                    _ => None,
+            let pending = self.clock.get(i);
+            let inst = self.inst[i];
+            if inst.up {
+                // remaining age units of this up period
+                let remaining = if inst.speed > 0.0 {
+                    if !pending.is_finite() {
+                        continue;
+                    }
+                    (pending - now) * inst.speed
+                } else {
+                    inst.age_left
+                };
+                if !remaining.is_finite() {
+                    continue;
+                }
+                let new_remaining = match &t.fail {
+                    Some(Sampler::Exp(m)) => {
+                        let e: f64 = self.rng.sample(rand_distr::Exp1);
+                        self.inst[i].life = inst.life - remaining + m * e;
+                        m * e
+                    }
+                    Some(Sampler::Weibull { scale, inv_shape }) => {
+                        let a = (inst.life - remaining).max(0.0);
+                        let e: f64 = self.rng.sample(rand_distr::Exp1);
+                        let k = 1.0 / inv_shape;
+                        let life = scale * ((a / scale).powf(k) + e).powf(*inv_shape);
+                        self.inst[i].life = life;
+                        (life - a).max(0.0)
+                    }
+                    _ => continue,
+                };
+                if inst.speed > 0.0 {
+                    self.clock.set(i, now + new_remaining / inst.speed);
+                } else {
+                    self.inst[i].age_left = new_remaining;
                 }
             } else {
-                match &t.repair {
-                    Some(Sampler::Exp(m)) if !inst.latent => Some(*m),
-                    _ => None,
+                if !pending.is_finite() || inst.latent {
+                    continue; // queued for a crew or unnoticed
                 }
-            };
-            if let Some(m) = mean {
-                let e: f64 = self.rng.sample(rand_distr::Exp1);
-                self.clock.set(i, now + m * e);
+                if let Some(Sampler::Exp(m)) = &t.repair {
+                    let e: f64 = self.rng.sample(rand_distr::Exp1);
+                    self.clock.set(i, now + m * e);
+                }
             }
         }
         for (di, d) in c.domains.iter().enumerate() {
@@ -526,6 +554,7 @@ impl<'a> Sim<'a> {
             INF
         };
         inst.age_left = if speed > 0.0 { 0.0 } else { age };
+        inst.life = age;
         if initial {
             self.clock.set_raw(i, when);
         } else {

@@ -321,9 +321,11 @@ fn restart_matches_plain_non_exponential() {
     let po = plain.p_outage_within_horizon;
     let dp = (e.p_outage.mean - po.mean) / (se(&po).powi(2) + se(&e.p_outage).powi(2)).sqrt();
     eprintln!(
-        "weibull 1-of-2: plain {pu:.4e}, RESTART {:.4e} ±{:.1}%: z U {d:.2}, K {dk:.2}, P {dp:.2}",
+        "weibull 1-of-2: plain {pu:.4e}, RESTART {:.4e} ±{:.1}%: z U {d:.2}, K {dk:.2}, P {dp:.2}, \
+         factors {:?}",
         e.unavailability.mean,
-        100.0 * e.rel_error
+        100.0 * e.rel_error,
+        e.stage_probs
     );
     assert!(d.abs() < 4.0 && dk.abs() < 4.0 && dp.abs() < 4.0);
 }
