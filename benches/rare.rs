@@ -14,7 +14,9 @@
 
 use outage::analytic::ctmc::{self, Chain};
 use outage::rare::examples::{bd, common_cause, zones};
+use outage::rare::split::{restart, RestartConfig};
 use outage::rare::{bfb, plain_chain_mc, BfbConfig};
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 const H: f64 = 8766.0;
@@ -22,6 +24,90 @@ const H: f64 = 8766.0;
 fn exact_u(c: &Chain) -> f64 {
     let pi = ctmc::steady_state(c).expect("steady state");
     1.0 - ctmc::steady_measures(c, &pi).0
+}
+
+/// Engine scenarios for RESTART splitting (any distributions).
+const SPLIT: &[(&str, &str)] = &[
+    (
+        "2-of-6 exp (engine)",
+        "name = \"a\"\n[simulation]\nhorizon = \"1y\"\n[tiers.db]\ninstances = 6\nrequired = 2\n\
+         failure = { mean = \"1000h\" }\nrepair = { mean = \"10h\" }\n",
+    ),
+    (
+        "T16 zones (engine)",
+        "name = \"b\"\n[simulation]\nhorizon = \"1y\"\n[domains.zone]\ncount = 3\n\
+         failure = { mean = \"8766h\" }\nrepair = { mean = \"4h\" }\n[tiers.web]\ninstances = 6\n\
+         required = 3\nplacement = \"zone\"\nfailure = { mean = \"1000h\" }\nrepair = { mean = \"10h\" }\n",
+    ),
+    (
+        "1-of-3 Weibull/exp",
+        "name = \"c\"\n[simulation]\nhorizon = \"1y\"\n[tiers.web]\ninstances = 3\nrequired = 1\n\
+         failure = { distribution = \"weibull\", shape = 2.0, mean = \"1000h\" }\n\
+         repair = { mean = \"10h\" }\n",
+    ),
+    (
+        "2-of-5 Weibull/exp",
+        "name = \"d\"\n[simulation]\nhorizon = \"1y\"\n[tiers.web]\ninstances = 5\nrequired = 2\n\
+         failure = { distribution = \"weibull\", shape = 2.0, mean = \"1000h\" }\n\
+         repair = { mean = \"10h\" }\n",
+    ),
+];
+
+fn splitting() {
+    println!(
+        "\nRESTART splitting on the engine (finite horizon 1 y, target 10%):\n{:<22} {:>11} {:>7} {:>8} {:>9} {:>10} {:>11} {:>10}",
+        "scenario", "U (1 y)", "rel.err", "trials", "cpu s", "plain out", "equiv. tl", "work ratio"
+    );
+    for (name, text) in SPLIT {
+        let s = outage::scenario::load_str("b.toml", text, &[])
+            .expect("scenario")
+            .scenario;
+        let e = restart(
+            &s,
+            &RestartConfig {
+                time_limit_s: 30.0,
+                ..RestartConfig::default()
+            },
+        )
+        .expect("restart");
+        // plain engine timelines: cost per timeline, and outages seen in the same CPU time
+        let mut n = 20_000u64;
+        let (outages, cost) = loop {
+            let t0 = Instant::now();
+            let acc = outage::engine::run(
+                &s,
+                &outage::engine::RunConfig {
+                    seed: 1,
+                    start: 0,
+                    end: n,
+                },
+                &|_| {},
+                &AtomicBool::new(false),
+            )
+            .expect("run");
+            let cpu = t0.elapsed().as_secs_f64() * rayon::current_num_threads() as f64;
+            if cpu >= e.cpu_s.max(0.5) || n >= 1 << 28 {
+                break (acc.outages.s1, cpu / n as f64);
+            }
+            n *= 2;
+        };
+        let ratio = e.plain_var_per_timeline * cost / (e.std_error.powi(2) * e.cpu_s);
+        println!(
+            "{:<22} {:>11.4e} {:>6.2}% {:>8} {:>9.3} {:>10} {:>11.3e} {:>10.3e}",
+            name,
+            e.unavailability.mean,
+            100.0 * e.rel_error,
+            e.replications,
+            e.cpu_s,
+            format!("{outages}/{n}"),
+            e.equivalent_timelines,
+            ratio
+        );
+    }
+    println!(
+        "plain out = outages in plain engine timelines run for at least the same CPU time \
+         (or 0.5 s)."
+    );
 }
 
 fn main() {
@@ -104,4 +190,5 @@ fn main() {
          same CPU time;\nequiv. tl = one-year plain timelines with the same variance as the \
          BFB run;\nwork ratio = plain variance x CPU / (BFB variance x CPU)."
     );
+    splitting();
 }
