@@ -341,7 +341,12 @@ fn run(args: RunArgs) -> Result<(), Failure> {
                 if shard.is_some() {
                     return Err(bad("--shard works with plain Monte Carlo only"));
                 }
-                let r = outage::rare::run_importance(s).map_err(|e| bad(format!("{}: {e}", s.name)))?;
+                // Balanced failure biasing on the exact chain when the scenario
+                // is Markovian, importance splitting on the engine otherwise.
+                let built = outage::analytic::build::build(s).ok();
+                let markov = built.as_ref().map(|b| (&b.chain, b.level.as_slice()));
+                let mut r = outage::rare::run_rare(s, markov).map_err(|e| Failure::Runtime(anyhow::anyhow!("{}: {e}", s.name)))?;
+                outage::analytic::attach(s, &mut r);
                 summaries.push((value, r));
                 continue;
             }

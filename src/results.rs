@@ -113,6 +113,25 @@ pub struct RunSummary {
     pub histogram: Vec<HistBin>,
     pub survival: Vec<SurvivalPoint>,
     pub analytic: Vec<Comparison>,
+    /// Set when a rare-event method produced the figures (`None`: plain Monte Carlo).
+    pub rare: Option<RareInfo>,
+}
+
+/// How a rare-event run (`method = "importance"`) was estimated. Its figures are
+/// steady-state regenerative estimates, not finite-horizon timeline averages.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RareInfo {
+    /// e.g. "importance sampling (balanced failure biasing, regenerative)".
+    pub method: String,
+    /// 95% half-width of the unavailability divided by the estimate.
+    pub rel_error: f64,
+    /// Plain timelines of the horizon that would give the same relative error.
+    pub equivalent_timelines: f64,
+    /// Regenerative cycles simulated (biased + plain) for BFB; main trials
+    /// (independent replications) for RESTART splitting.
+    pub cycles: u64,
+    /// Whether the target relative error was reached.
+    pub converged: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -474,6 +474,7 @@ pub fn summarize(
         histogram: acc.histogram(),
         survival: acc.survival(h),
         analytic: Vec::new(),
+        rare: None,
     }
 }
 

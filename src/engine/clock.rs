@@ -7,6 +7,7 @@
 
 const LINEAR_MAX: usize = 24;
 
+#[derive(Clone)]
 pub struct Clock {
     t: Vec<f64>,
     /// Tournament tree over slots (only when `t.len() > LINEAR_MAX`): node `i`

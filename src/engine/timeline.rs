@@ -28,6 +28,9 @@ struct Inst {
     speed: f64,
     /// Remaining age while frozen (speed 0).
     age_left: f64,
+    /// Age units this up period lasts in total (its sampled lifetime), so the age
+    /// already survived is `life − remaining` (used by `resample_memoryless`).
+    life: f64,
     /// Active-active rotation state: 0 normal, 1 detecting, 2 stuck, 3 removed.
     aa: u8,
     /// Active-passive: the active slot it fills, or NONE for a standby.
@@ -92,7 +95,9 @@ struct MaintS {
     next_arrival: f64,
 }
 
-/// Reusable state of one timeline.
+/// Reusable state of one timeline. `Clone` copies the full state (residual clocks
+/// included), which importance splitting uses to branch a history.
+#[derive(Clone)]
 pub struct Sim<'a> {
     c: &'a Compiled,
     clock: Clock,
@@ -218,6 +223,181 @@ impl<'a> Sim<'a> {
             self.refresh();
         }
         self.finish(acc);
+    }
+
+    // ------------------------------------------ stepping API (importance splitting)
+
+    /// Starts a timeline at t = 0, all up, drawing from `rng`.
+    pub fn begin(&mut self, rng: Xoshiro256PlusPlus) {
+        self.rng = rng;
+        self.reset();
+    }
+
+    /// Processes the next event; returns false (and does nothing) once the next
+    /// event is at or past the horizon.
+    pub fn step(&mut self) -> bool {
+        let (slot, t) = self.clock.min();
+        if t >= self.c.horizon {
+            return false;
+        }
+        self.now = t;
+        self.events += 1;
+        self.dispatch(slot);
+        self.refresh();
+        true
+    }
+
+    /// Replaces the random stream (for a branched copy of this history).
+    pub fn reseed(&mut self, rng: Xoshiro256PlusPlus) {
+        self.rng = rng;
+    }
+
+    /// Redraws pending clocks from their law given the state, so that copies of a
+    /// state (importance splitting) diverge at once without changing the law of the
+    /// future: exponential instance failures, repairs in progress and domain
+    /// failures/repairs (memoryless: a fresh draw), and Weibull instance failures
+    /// (conditioned on the age already survived: (T/s)^k = (a/s)^k + Exp(1)).
+    /// Other clocks keep their pre-sampled times.
+    pub fn resample_memoryless(&mut self) {
+        use super::sampler::Sampler;
+        let c = self.c;
+        let now = self.now;
+        for i in 0..c.n_inst {
+            let t = &c.tiers[c.inst_tier[i] as usize];
+            let pending = self.clock.get(i);
+            let inst = self.inst[i];
+            if inst.up {
+                // remaining age units of this up period
+                let remaining = if inst.speed > 0.0 {
+                    if !pending.is_finite() {
+                        continue;
+                    }
+                    (pending - now) * inst.speed
+                } else {
+                    inst.age_left
+                };
+                if !remaining.is_finite() {
+                    continue;
+                }
+                let new_remaining = match &t.fail {
+                    Some(Sampler::Exp(m)) => {
+                        let e: f64 = self.rng.sample(rand_distr::Exp1);
+                        self.inst[i].life = inst.life - remaining + m * e;
+                        m * e
+                    }
+                    Some(Sampler::Weibull { scale, inv_shape }) => {
+                        let a = (inst.life - remaining).max(0.0);
+                        let e: f64 = self.rng.sample(rand_distr::Exp1);
+                        let k = 1.0 / inv_shape;
+                        let life = scale * ((a / scale).powf(k) + e).powf(*inv_shape);
+                        self.inst[i].life = life;
+                        (life - a).max(0.0)
+                    }
+                    _ => continue,
+                };
+                if inst.speed > 0.0 {
+                    self.clock.set(i, now + new_remaining / inst.speed);
+                } else {
+                    self.inst[i].age_left = new_remaining;
+                }
+            } else {
+                if !pending.is_finite() || inst.latent {
+                    continue; // queued for a crew or unnoticed
+                }
+                if let Some(Sampler::Exp(m)) = &t.repair {
+                    let e: f64 = self.rng.sample(rand_distr::Exp1);
+                    self.clock.set(i, now + m * e);
+                }
+            }
+        }
+        for (di, d) in c.domains.iter().enumerate() {
+            let slot = d.slot as usize;
+            if !self.clock.get(slot).is_finite() {
+                continue;
+            }
+            let s = if self.dom_down[di] {
+                &d.repair
+            } else {
+                &d.fail
+            };
+            if let Some(Sampler::Exp(m)) = s {
+                let e: f64 = self.rng.sample(rand_distr::Exp1);
+                self.clock.set(slot, now + m * e);
+            }
+        }
+    }
+
+    /// Current simulated time (seconds).
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    /// Whether the service is up now.
+    pub fn service_up(&self) -> bool {
+        self.svc_up
+    }
+
+    /// Instance losses the service can still absorb now: the minimum over tiers
+    /// of available instances minus required ones, and -1 while any tier is down.
+    /// (A domain failure can take several at once.)
+    pub fn margin(&self) -> i64 {
+        let mut m = i64::MAX;
+        for ti in 0..self.tiers.len() {
+            let (up, _, _) = self.tier_status(ti);
+            let slack = if up {
+                self.tiers[ti].avail as i64 - self.c.tiers[ti].k as i64
+            } else {
+                -1
+            };
+            m = m.min(slack.max(-1));
+        }
+        if !self.svc_up {
+            -1
+        } else if m == i64::MAX {
+            0
+        } else {
+            m
+        }
+    }
+
+    /// (downtime in seconds, outages) of the history so far, with an outage still
+    /// open counted up to the horizon, as `run` would report at the horizon once no
+    /// event remains before it.
+    pub fn downtime_and_outages_at_horizon(&self) -> (f64, u64) {
+        if self.svc_up {
+            (self.down_total, self.outages)
+        } else {
+            let d = self.c.horizon - self.outage_start;
+            if d > 0.0 {
+                (self.down_total + d, self.outages + 1)
+            } else {
+                (self.down_total, self.outages)
+            }
+        }
+    }
+
+    /// Downtime (seconds) and count of the outages completed so far.
+    pub fn completed_outages(&self) -> (f64, u64) {
+        (self.down_total, self.outages)
+    }
+
+    /// Durations of the outages completed so far, in order.
+    pub fn outage_durations(&self) -> &[f64] {
+        &self.pending_durations
+    }
+
+    /// Length of the outage open now, clipped at the horizon (0 when up).
+    pub fn open_outage_at_horizon(&self) -> f64 {
+        if self.svc_up {
+            0.0
+        } else {
+            (self.c.horizon - self.outage_start).max(0.0)
+        }
+    }
+
+    /// Jumps processed so far in this timeline.
+    pub fn events(&self) -> u64 {
+        self.events
     }
 
     fn reset(&mut self) {
@@ -374,6 +554,7 @@ impl<'a> Sim<'a> {
             INF
         };
         inst.age_left = if speed > 0.0 { 0.0 } else { age };
+        inst.life = age;
         if initial {
             self.clock.set_raw(i, when);
         } else {

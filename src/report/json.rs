@@ -111,6 +111,16 @@ struct Run<'a> {
     data_loss: DataLoss,
     deploys: Deploys,
     analytic: Vec<Analytic<'a>>,
+    /// "plain" or "importance".
+    method: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    estimator: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rel_error: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    equivalent_timelines: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cycles: Option<u64>,
 }
 
 fn analytic(c: &Comparison) -> Analytic<'_> {
@@ -199,6 +209,15 @@ fn run(r: &RunSummary) -> Run<'_> {
             skipped_per_year: r.deploys.skipped_per_year,
         },
         analytic: r.analytic.iter().map(analytic).collect(),
+        method: if r.rare.is_some() {
+            "importance"
+        } else {
+            "plain"
+        },
+        estimator: r.rare.as_ref().map(|x| x.method.as_str()),
+        rel_error: r.rare.as_ref().map(|x| x.rel_error),
+        equivalent_timelines: r.rare.as_ref().map(|x| x.equivalent_timelines),
+        cycles: r.rare.as_ref().map(|x| x.cycles),
     }
 }
 

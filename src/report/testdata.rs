@@ -121,6 +121,7 @@ pub fn run(scenario: &str, a: f64) -> RunSummary {
                 z: 0.3,
             },
         ],
+        rare: None,
     }
 }
 

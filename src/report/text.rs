@@ -120,6 +120,26 @@ pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
 }
 
 fn header(r: &RunSummary) -> String {
+    if let Some(x) = &r.rare {
+        return format!(
+            "{}: {}, {} regenerative cycles (steady state), seed {}, {} threads, {}\n  \
+             relative error {} (95%){}, equivalent to {} plain timelines of {}\n",
+            r.scenario,
+            x.method,
+            x.cycles,
+            r.seed,
+            r.threads,
+            format_duration(r.elapsed_s),
+            prob(x.rel_error),
+            if x.converged {
+                ""
+            } else {
+                ", target not reached"
+            },
+            trim_number(x.equivalent_timelines.round()),
+            hours(r.horizon_h)
+        );
+    }
     let rate = if r.elapsed_s > 0.0 {
         format!(
             ", {} timelines/s",
@@ -213,6 +233,8 @@ fn run_body(out: &mut String, r: &RunSummary) {
             hours(r.mtbf_h),
             hours(r.mttr_h)
         );
+    }
+    if d.count > 0 && !d.p50.is_nan() {
         let _ = writeln!(
             out,
             "  outage duration     p50 {}, p90 {}, p99 {}, max {} ({} outages)",
