@@ -452,6 +452,7 @@ fn draw_survival(area: &Area, s: &SurvivalSeries, title: &str) -> DrawResult {
             "time ({})",
             if s.unit == "d" { "days" } else { "hours" }
         ))
+        .x_label_formatter(&|x| crate::units::trim_number(*x))
         .y_desc("P(no outage yet)")
         .label_style(font(16))
         .axis_desc_style(font(20))
