@@ -26,6 +26,21 @@ const FAMILY: &str = "sans-serif";
 
 static FONT: Once = Once::new();
 
+/// A palette that reads on white (no yellow): series colour `i`, cycling.
+fn color(i: usize) -> RGBAColor {
+    const COLORS: [RGBColor; 8] = [
+        RGBColor(31, 119, 180),  // blue
+        RGBColor(214, 39, 40),   // red
+        RGBColor(44, 160, 44),   // green
+        RGBColor(255, 127, 14),  // orange
+        RGBColor(148, 103, 189), // purple
+        RGBColor(140, 86, 75),   // brown
+        RGBColor(227, 119, 194), // pink
+        RGBColor(23, 190, 207),  // cyan
+    ];
+    COLORS[i % COLORS.len()].to_rgba()
+}
+
 /// Registers the embedded DejaVu Sans once per process.
 pub fn ensure_font() {
     FONT.call_once(|| {
@@ -273,13 +288,26 @@ fn draw_availability(area: &Area, s: &AvailabilitySeries, title: &str) -> DrawRe
             .flat_map(|c| c.points.iter().map(|p| p.0)),
     );
     let (xlo, xhi) = range_of(xs).unwrap_or((0.0, 1.0));
-    let pad = if xhi > xlo { (xhi - xlo) * 0.08 } else { 0.5 };
+    // Categorical positions need room for their labels at both ends.
+    let pad = if !s.categories.is_empty() {
+        0.6
+    } else if xhi > xlo {
+        (xhi - xlo) * 0.08
+    } else {
+        0.5
+    };
     let (xlo, xhi) = (xlo - pad, xhi + pad);
     let mut chart = build_chart(area, title, 190, xlo..xhi, ylo..yhi)?;
     let cats = s.categories.clone();
+    let int_sweep = s.simulated.iter().all(|p| p.x.fract() == 0.0);
     let xfmt = move |x: &f64| {
         if cats.is_empty() {
-            crate::units::trim_number(*x)
+            // An integer parameter (instances, ...) gets integer ticks only.
+            if int_sweep && (x - x.round()).abs() > 1e-9 {
+                String::new()
+            } else {
+                crate::units::trim_number(*x)
+            }
         } else {
             let i = x.round();
             if (x - i).abs() < 1e-6 && i >= 0.0 {
@@ -305,28 +333,8 @@ fn draw_availability(area: &Area, s: &AvailabilitySeries, title: &str) -> DrawRe
         .label_style(font(16))
         .axis_desc_style(font(20))
         .draw()?;
-    let blue = RGBColor(31, 119, 180);
-    let cap = (xhi - xlo) * 0.012;
-    let sim = s.simulated.clone();
-    chart
-        .draw_series(
-            sim.iter()
-                .map(|p| error_bar(p.x, p.nines_lo, p.nines_hi, cap, blue.stroke_width(2))),
-        )?
-        .label("simulated, 95% CI")
-        .legend(move |(x, y)| Circle::new((x + 10, y), 5, blue.filled()));
-    chart.draw_series(
-        sim.iter()
-            .map(|p| Circle::new((p.x, p.nines), 5, blue.filled())),
-    )?;
-    if s.parameter.is_some() {
-        chart.draw_series(LineSeries::new(
-            sim.iter().map(|p| (p.x, p.nines)),
-            blue.stroke_width(2),
-        ))?;
-    }
     for (i, c) in s.predictions.iter().enumerate() {
-        let col = Palette99::pick(i + 1).to_rgba();
+        let col = color(i + 1);
         let name = format!(
             "{} ({})",
             c.model,
@@ -349,6 +357,26 @@ fn draw_availability(area: &Area, s: &AvailabilitySeries, title: &str) -> DrawRe
                 .label(name)
                 .legend(move |(x, y)| TriangleMarker::new((x + 10, y), 6, col.filled()));
         }
+    }
+    let blue = RGBColor(31, 119, 180);
+    let cap = (xhi - xlo) * 0.012;
+    let sim = s.simulated.clone();
+    chart
+        .draw_series(
+            sim.iter()
+                .map(|p| error_bar(p.x, p.nines_lo, p.nines_hi, cap, blue.stroke_width(2))),
+        )?
+        .label("simulated, 95% CI")
+        .legend(move |(x, y)| Circle::new((x + 10, y), 5, blue.filled()));
+    chart.draw_series(
+        sim.iter()
+            .map(|p| Circle::new((p.x, p.nines), 5, blue.filled())),
+    )?;
+    if s.parameter.is_some() && s.predictions.is_empty() {
+        chart.draw_series(LineSeries::new(
+            sim.iter().map(|p| (p.x, p.nines)),
+            blue.stroke_width(2),
+        ))?;
     }
     draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     if s.clamped {
@@ -458,7 +486,7 @@ fn draw_survival(area: &Area, s: &SurvivalSeries, title: &str) -> DrawResult {
         .axis_desc_style(font(20))
         .draw()?;
     for (i, c) in s.curves.iter().enumerate() {
-        let col = Palette99::pick(i).to_rgba();
+        let col = color(i);
         let mut band: Vec<(f64, f64)> = c.points.iter().map(|p| (p.0, p.3)).collect();
         band.extend(c.points.iter().rev().map(|p| (p.0, p.2)));
         chart.draw_series(std::iter::once(Polygon::new(band, col.mix(0.2).filled())))?;
@@ -471,7 +499,7 @@ fn draw_survival(area: &Area, s: &SurvivalSeries, title: &str) -> DrawResult {
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], col.stroke_width(2)));
     }
     for (i, m) in s.markers.iter().enumerate() {
-        let col = Palette99::pick(i + s.curves.len()).to_rgba();
+        let col = color(i + s.curves.len());
         chart
             .draw_series(std::iter::once(Cross::new(
                 (m.1, m.2),
@@ -567,7 +595,7 @@ fn draw_histogram(area: &Area, s: &HistogramSeries, title: &str) -> DrawResult {
     }
     let alpha = if s.groups.len() > 1 { 0.35 } else { 0.8 };
     for (i, (label, bins)) in s.groups.iter().enumerate() {
-        let col = Palette99::pick(i).to_rgba();
+        let col = color(i);
         chart
             .draw_series(
                 bins.iter().map(|b| {
@@ -705,7 +733,7 @@ fn draw_causes(area: &Area, s: &CausesSeries, title: &str) -> DrawResult {
     let g = s.groups.len().max(1) as f64;
     let h = 0.8 / g;
     for (gi, (label, shares)) in s.groups.iter().enumerate() {
-        let col = Palette99::pick(gi).to_rgba();
+        let col = color(gi);
         let top = s.causes.len() as f64 - 1.0;
         chart
             .draw_series(shares.iter().enumerate().map(|(ci, sh)| {

@@ -74,9 +74,13 @@ fn every_plot_kind_renders_a_png_of_the_stated_size() {
         ("sweep", Report::Sweep(&sweep), false),
         ("compare", Report::Compare(&compare), true),
     ];
+    // OUTAGE_TEST_PLOTS=DIR keeps the images there for a person to look at.
     let tmp = tempfile::tempdir().unwrap();
+    let base = std::env::var_os("OUTAGE_TEST_PLOTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| tmp.path().to_path_buf());
     for (name, rep, has_compare) in cases {
-        let dir = tmp.path().join(name);
+        let dir = base.join(name);
         std::fs::create_dir_all(&dir).unwrap();
         let written = plot::write_all(&dir, &rep).unwrap();
         let mut names: Vec<&str> = RUN_PNGS.to_vec();
