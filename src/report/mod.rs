@@ -199,6 +199,8 @@ pub(crate) fn nines(a: f64) -> f64 {
 }
 
 #[cfg(test)]
+mod plot_tests;
+#[cfg(test)]
 pub(crate) mod testdata;
 #[cfg(test)]
 mod tests;

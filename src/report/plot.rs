@@ -12,18 +12,34 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use anyhow::{anyhow, Result};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{register_font, FontStyle};
 
 use super::{commit_temp, entries, temp_path, unavailability, Report};
-use crate::units::format_duration;
 
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 800;
 const FAMILY: &str = "sans-serif";
 
 static FONT: Once = Once::new();
+
+/// A palette that reads on white (no yellow): series colour `i`, cycling.
+fn color(i: usize) -> RGBAColor {
+    const COLORS: [RGBColor; 8] = [
+        RGBColor(31, 119, 180),  // blue
+        RGBColor(214, 39, 40),   // red
+        RGBColor(44, 160, 44),   // green
+        RGBColor(255, 127, 14),  // orange
+        RGBColor(148, 103, 189), // purple
+        RGBColor(140, 86, 75),   // brown
+        RGBColor(227, 119, 194), // pink
+        RGBColor(23, 190, 207),  // cyan
+    ];
+    COLORS[i % COLORS.len()].to_rgba()
+}
 
 /// Registers the embedded DejaVu Sans once per process.
 pub fn ensure_font() {
@@ -41,6 +57,36 @@ fn font(size: u32) -> FontDesc<'static> {
 
 type DrawResult = std::result::Result<(), Box<dyn Error>>;
 type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+type Chart<'a, 'b> =
+    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The frame every single-panel chart shares: title, margins, label areas.
+fn build_chart<'a, 'b>(
+    area: &'a Area<'b>,
+    title: &str,
+    y_label_area: u32,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> std::result::Result<Chart<'a, 'b>, Box<dyn Error>> {
+    Ok(ChartBuilder::on(area)
+        .caption(title, font(30))
+        .margin(20)
+        .x_label_area_size(60)
+        .y_label_area_size(y_label_area)
+        .build_cartesian_2d(x, y)?)
+}
+
+/// The legend box every chart shares.
+fn draw_legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>, pos: SeriesLabelPosition) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(font(16))
+        .position(pos)
+        .draw()?;
+    Ok(())
+}
 
 /// Positive values only on a log axis: the floor zeros are drawn at.
 fn floor_for(values: &[f64]) -> f64 {
@@ -242,18 +288,26 @@ fn draw_availability(area: &Area, s: &AvailabilitySeries, title: &str) -> DrawRe
             .flat_map(|c| c.points.iter().map(|p| p.0)),
     );
     let (xlo, xhi) = range_of(xs).unwrap_or((0.0, 1.0));
-    let pad = if xhi > xlo { (xhi - xlo) * 0.08 } else { 0.5 };
+    // Categorical positions need room for their labels at both ends.
+    let pad = if !s.categories.is_empty() {
+        0.6
+    } else if xhi > xlo {
+        (xhi - xlo) * 0.08
+    } else {
+        0.5
+    };
     let (xlo, xhi) = (xlo - pad, xhi + pad);
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, font(30))
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(190)
-        .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
+    let mut chart = build_chart(area, title, 190, xlo..xhi, ylo..yhi)?;
     let cats = s.categories.clone();
+    let int_sweep = s.simulated.iter().all(|p| p.x.fract() == 0.0);
     let xfmt = move |x: &f64| {
         if cats.is_empty() {
-            crate::units::trim_number(*x)
+            // An integer parameter (instances, ...) gets integer ticks only.
+            if int_sweep && (x - x.round()).abs() > 1e-9 {
+                String::new()
+            } else {
+                crate::units::trim_number(*x)
+            }
         } else {
             let i = x.round();
             if (x - i).abs() < 1e-6 && i >= 0.0 {
@@ -279,27 +333,8 @@ fn draw_availability(area: &Area, s: &AvailabilitySeries, title: &str) -> DrawRe
         .label_style(font(16))
         .axis_desc_style(font(20))
         .draw()?;
-    let blue = RGBColor(31, 119, 180);
-    let sim = s.simulated.clone();
-    chart
-        .draw_series(
-            sim.iter()
-                .map(|p| error_bar(p.x, p.nines_lo, p.nines_hi, 0.0, blue.stroke_width(2))),
-        )?
-        .label("simulated, 95% CI")
-        .legend(move |(x, y)| Circle::new((x + 10, y), 5, blue.filled()));
-    chart.draw_series(
-        sim.iter()
-            .map(|p| Circle::new((p.x, p.nines), 5, blue.filled())),
-    )?;
-    if s.parameter.is_some() {
-        chart.draw_series(LineSeries::new(
-            sim.iter().map(|p| (p.x, p.nines)),
-            blue.stroke_width(2),
-        ))?;
-    }
     for (i, c) in s.predictions.iter().enumerate() {
-        let col = Palette99::pick(i + 1).to_rgba();
+        let col = color(i + 1);
         let name = format!(
             "{} ({})",
             c.model,
@@ -323,13 +358,27 @@ fn draw_availability(area: &Area, s: &AvailabilitySeries, title: &str) -> DrawRe
                 .legend(move |(x, y)| TriangleMarker::new((x + 10, y), 6, col.filled()));
         }
     }
+    let blue = RGBColor(31, 119, 180);
+    let cap = (xhi - xlo) * 0.012;
+    let sim = s.simulated.clone();
     chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(font(16))
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()?;
+        .draw_series(
+            sim.iter()
+                .map(|p| error_bar(p.x, p.nines_lo, p.nines_hi, cap, blue.stroke_width(2))),
+        )?
+        .label("simulated, 95% CI")
+        .legend(move |(x, y)| Circle::new((x + 10, y), 5, blue.filled()));
+    chart.draw_series(
+        sim.iter()
+            .map(|p| Circle::new((p.x, p.nines), 5, blue.filled())),
+    )?;
+    if s.parameter.is_some() && s.predictions.is_empty() {
+        chart.draw_series(LineSeries::new(
+            sim.iter().map(|p| (p.x, p.nines)),
+            blue.stroke_width(2),
+        ))?;
+    }
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     if s.clamped {
         area.draw_text(
             &format!(
@@ -418,24 +467,26 @@ fn draw_survival(area: &Area, s: &SurvivalSeries, title: &str) -> DrawResult {
         .chain(s.markers.iter().map(|m| m.2));
     let (pmin, _) = range_of(ps).unwrap_or((0.0, 1.0));
     let ylo = (pmin - 0.05 * (1.0 - pmin)).max(0.0).min(0.999);
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, font(30))
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(90)
-        .build_cartesian_2d(0.0..tmax * 1.02, ylo..1.0 + (1.0 - ylo) * 0.02)?;
+    let mut chart = build_chart(
+        area,
+        title,
+        90,
+        0.0..tmax * 1.02,
+        ylo..1.0 + (1.0 - ylo) * 0.02,
+    )?;
     chart
         .configure_mesh()
         .x_desc(format!(
             "time ({})",
             if s.unit == "d" { "days" } else { "hours" }
         ))
+        .x_label_formatter(&|x| crate::units::trim_number(*x))
         .y_desc("P(no outage yet)")
         .label_style(font(16))
         .axis_desc_style(font(20))
         .draw()?;
     for (i, c) in s.curves.iter().enumerate() {
-        let col = Palette99::pick(i).to_rgba();
+        let col = color(i);
         let mut band: Vec<(f64, f64)> = c.points.iter().map(|p| (p.0, p.3)).collect();
         band.extend(c.points.iter().rev().map(|p| (p.0, p.2)));
         chart.draw_series(std::iter::once(Polygon::new(band, col.mix(0.2).filled())))?;
@@ -448,7 +499,7 @@ fn draw_survival(area: &Area, s: &SurvivalSeries, title: &str) -> DrawResult {
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], col.stroke_width(2)));
     }
     for (i, m) in s.markers.iter().enumerate() {
-        let col = Palette99::pick(i + s.curves.len()).to_rgba();
+        let col = color(i + s.curves.len());
         chart
             .draw_series(std::iter::once(Cross::new(
                 (m.1, m.2),
@@ -458,13 +509,7 @@ fn draw_survival(area: &Area, s: &SurvivalSeries, title: &str) -> DrawResult {
             .label(format!("{} at horizon", m.0))
             .legend(move |(x, y)| Cross::new((x + 10, y), 6, col.stroke_width(2)));
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(font(16))
-        .position(SeriesLabelPosition::LowerLeft)
-        .draw()?;
+    draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
     if s.curves.iter().all(|c| c.points.is_empty()) {
         area.draw_text("no survival data", &font(24).into(), (500, 400))?;
     }
@@ -524,24 +569,33 @@ fn draw_histogram(area: &Area, s: &HistogramSeries, title: &str) -> DrawResult {
         .max()
         .unwrap_or(0)
         .max(1);
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, font(30))
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(90)
-        .build_cartesian_2d(xlo..xhi, 0.0..cmax as f64 * 1.1)?;
+    let mut chart = build_chart(area, title, 90, xlo..xhi, 0.0..cmax as f64 * 1.1)?;
     chart
         .configure_mesh()
-        .x_labels((xhi - xlo) as usize + 1)
-        .x_label_formatter(&|x| format_duration(10f64.powf(*x)))
+        .x_labels(0)
+        .disable_x_mesh()
+        .y_label_formatter(&|y| format!("{y:.0}"))
         .x_desc("outage duration (log scale)")
         .y_desc("outages (count)")
         .label_style(font(16))
         .axis_desc_style(font(20))
         .draw()?;
+    // Ticks at round human durations (1s, 1m, 1h, 1d, ...), not at powers of
+    // ten of seconds: drawn by hand since the axis is linear in log10(s).
+    let ticks = duration_ticks(xlo, xhi);
+    let ytop = cmax as f64 * 1.1;
+    chart.draw_series(ticks.iter().map(|(x, _)| {
+        PathElement::new(vec![(*x, 0.0), (*x, ytop)], BLACK.mix(0.2).stroke_width(1))
+    }))?;
+    let label_style = TextStyle::from(font(16)).pos(Pos::new(HPos::Center, VPos::Top));
+    for (x, label) in &ticks {
+        let (px, py) = chart.backend_coord(&(*x, 0.0));
+        area.draw(&PathElement::new(vec![(px, py), (px, py + 5)], BLACK))?;
+        area.draw_text(label, &label_style, (px, py + 8))?;
+    }
     let alpha = if s.groups.len() > 1 { 0.35 } else { 0.8 };
     for (i, (label, bins)) in s.groups.iter().enumerate() {
-        let col = Palette99::pick(i).to_rgba();
+        let col = color(i);
         chart
             .draw_series(
                 bins.iter().map(|b| {
@@ -552,17 +606,42 @@ fn draw_histogram(area: &Area, s: &HistogramSeries, title: &str) -> DrawResult {
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], col.filled()));
     }
     if s.groups.len() > 1 {
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(font(16))
-            .draw()?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     }
     if s.groups.iter().all(|g| g.1.is_empty()) {
         area.draw_text("no outages observed", &font(28).into(), (480, 400))?;
     }
     Ok(())
+}
+
+/// Round durations (seconds, label) that label a log duration axis.
+const NICE_DURATIONS: [(f64, &str); 16] = [
+    (1e-3, "1ms"),
+    (1e-2, "10ms"),
+    (0.1, "100ms"),
+    (1.0, "1s"),
+    (10.0, "10s"),
+    (60.0, "1m"),
+    (600.0, "10m"),
+    (3600.0, "1h"),
+    (6.0 * 3600.0, "6h"),
+    (86_400.0, "1d"),
+    (7.0 * 86_400.0, "1w"),
+    (30.0 * 86_400.0, "30d"),
+    (crate::model::YEAR, "1y"),
+    (10.0 * crate::model::YEAR, "10y"),
+    (100.0 * crate::model::YEAR, "100y"),
+    (1000.0 * crate::model::YEAR, "1000y"),
+];
+
+/// Tick positions (log10 seconds) and labels (`1s`, `10m`, `6h`, `1w`, ...)
+/// for a log duration axis spanning `lo..=hi` (log10 seconds).
+pub fn duration_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
+    NICE_DURATIONS
+        .iter()
+        .map(|(s, l)| (s.log10(), l.to_string()))
+        .filter(|(x, _)| *x >= lo - 1e-9 && *x <= hi + 1e-9)
+        .collect()
 }
 
 // ---------------------------------------------------------------- causes
@@ -615,15 +694,23 @@ pub fn causes_series(r: &Report) -> CausesSeries {
     CausesSeries { causes, groups }
 }
 
+/// "61%", "0.42%", "0.0012%": a share with about 2 significant digits.
+pub fn share_label(share: f64) -> String {
+    let pct = share * 100.0;
+    if pct >= 10.0 || pct == 0.0 {
+        format!("{pct:.0}%")
+    } else {
+        format!(
+            "{}%",
+            crate::units::trim_number(format!("{pct:.2e}").parse().unwrap_or(pct))
+        )
+    }
+}
+
 fn draw_causes(area: &Area, s: &CausesSeries, title: &str) -> DrawResult {
     area.fill(&WHITE)?;
     let n = s.causes.len().max(1) as f64;
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, font(30))
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(330)
-        .build_cartesian_2d(0.0..1.0, -0.5..n - 0.5)?;
+    let mut chart = build_chart(area, title, 330, 0.0..1.0, -0.5..n - 0.5)?;
     let names = s.causes.clone();
     let yfmt = move |y: &f64| {
         let i = y.round();
@@ -646,7 +733,7 @@ fn draw_causes(area: &Area, s: &CausesSeries, title: &str) -> DrawResult {
     let g = s.groups.len().max(1) as f64;
     let h = 0.8 / g;
     for (gi, (label, shares)) in s.groups.iter().enumerate() {
-        let col = Palette99::pick(gi).to_rgba();
+        let col = color(gi);
         let top = s.causes.len() as f64 - 1.0;
         chart
             .draw_series(shares.iter().enumerate().map(|(ci, sh)| {
@@ -655,15 +742,19 @@ fn draw_causes(area: &Area, s: &CausesSeries, title: &str) -> DrawResult {
             }))?
             .label(label.clone())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], col.filled()));
+        // The share as text at the end of each bar, so small shares are not lost.
+        let style = TextStyle::from(font(14)).pos(Pos::new(HPos::Left, VPos::Center));
+        chart.draw_series(shares.iter().enumerate().map(|(ci, sh)| {
+            let y0 = top - ci as f64 + 0.4 - h * gi as f64;
+            Text::new(
+                share_label(*sh),
+                (sh.clamp(0.0, 0.86) + 0.005, y0 - h / 2.0),
+                style.clone(),
+            )
+        }))?;
     }
     if s.groups.len() > 1 {
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(font(16))
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()?;
+        draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     }
     if s.causes.is_empty() {
         area.draw_text("no downtime observed", &font(28).into(), (560, 400))?;

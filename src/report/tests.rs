@@ -224,6 +224,10 @@ fn text_sweep_and_compare() {
         3,
         "{t}"
     );
+    assert!(t.contains("downtime/y") && t.contains("top cause"), "{t}");
+    // point 1: availability 0.999 over a year is 8.766 h of downtime
+    assert!(t.contains("8.766h"), "{t}");
+    assert!(t.contains("zone failure (61%)"), "{t}");
     let c = compare();
     let t = text(&Report::Compare(&c));
     assert!(t.contains("correlation costs × 100"), "{t}");

@@ -365,8 +365,13 @@ pub(super) fn render(r: &Report) -> String {
                         percent(a.mean),
                         nines_text(a.mean).replace(" nines", ""),
                         format!("{} – {}", percent(a.lo), percent(a.hi)),
+                        format_duration(p.downtime_per_year_s.mean),
                         num(p.outages_per_year.mean),
                         prob(p.p_outage_within_horizon.mean),
+                        p.causes
+                            .first()
+                            .map(|c| format!("{} ({:.0}%)", c.cause, c.downtime_share * 100.0))
+                            .unwrap_or_else(|| "none".into()),
                         best(&p.analytic)
                             .map(|c| {
                                 format!(
@@ -387,8 +392,10 @@ pub(super) fn render(r: &Report) -> String {
                     "availability",
                     "nines",
                     "95% CI",
+                    "downtime/y",
                     "outages/y",
                     "P(outage)",
+                    "top cause",
                     "best analytic",
                 ],
                 &rows,
