@@ -10,9 +10,11 @@
 //! domain are exchangeable, so with unlimited repair crews their states are kept
 //! sorted (lumping: the chain counts them instead of naming them).
 //!
-//! Refused (with a one-line reason): any time that matters and is neither
-//! exponential nor zero, deploys and maintenance (not in the exact model), and
-//! chains beyond [`MAX_STATES`].
+//! Deploys (every strategy, bad deploys with detection and rollback, skipped
+//! arrivals) and maintenance are part of the chain when their times are
+//! exponential. Refused (with a one-line reason): any time that matters and is
+//! neither exponential nor zero, fixed schedules, and chains beyond
+//! [`MAX_STATES`].
 
 use super::ctmc::{self, Chain};
 use crate::model::{Dist, Mode, Scenario, Standby, HOUR, YEAR};
@@ -126,7 +128,28 @@ struct DomM {
     members: Vec<usize>,
 }
 
+struct DepM {
+    /// Arrival rate of deploys (Poisson).
+    rate: f64,
+    bad_p: f64,
+    step: Time,
+    detect: Time,
+    rollback: Time,
+    bake: Option<Time>,
+    targets: Vec<usize>,
+    batches: Vec<(usize, usize)>,
+}
+
+struct MntM {
+    rate: f64,
+    duration: f64,
+    rolling: bool,
+    targets: Vec<usize>,
+}
+
 struct Model {
+    deps: Vec<DepM>,
+    mnts: Vec<MntM>,
     tiers: Vec<TierM>,
     doms: Vec<DomM>,
     inst_tier: Vec<usize>,
@@ -137,12 +160,6 @@ struct Model {
 
 impl Model {
     fn new(s: &Scenario) -> Result<Model, String> {
-        if !s.deploys.is_empty() {
-            return Err("deploys are not part of the exact Markov model".into());
-        }
-        if !s.maintenance.is_empty() {
-            return Err("maintenance is not part of the exact Markov model".into());
-        }
         let mut tiers = Vec::new();
         let mut inst_tier = Vec::new();
         let mut first = 0;
@@ -266,6 +283,63 @@ impl Model {
             }
         }
         let crews = s.simulation.repair_crews.map(|c| c as usize);
+        let targets = |ts: &[usize]| -> Vec<usize> {
+            ts.iter()
+                .flat_map(|&t| tiers[t].first..tiers[t].first + tiers[t].n)
+                .collect()
+        };
+        let mut deps = Vec::new();
+        for (k, d) in s.deploys.iter().enumerate() {
+            let what = |x: &str| format!("deploy #{}: {x}", k + 1);
+            if matches!(d.every, Dist::Fixed(_)) {
+                return Err(what("a fixed schedule (every) is not exponential"));
+            }
+            let tg = targets(&d.tiers);
+            let n = tg.len();
+            let mut batches = Vec::new();
+            let push = |from: usize, size: usize, b: &mut Vec<(usize, usize)>| {
+                let size = size.max(1);
+                let mut a = from;
+                while a < n {
+                    b.push((a, (a + size).min(n)));
+                    a += size;
+                }
+            };
+            let mut bake = None;
+            match &d.strategy {
+                crate::model::Strategy::AllAtOnce => push(0, n, &mut batches),
+                crate::model::Strategy::Rolling { batch } => push(0, *batch as usize, &mut batches),
+                crate::model::Strategy::Canary { canary, bake: bk, batch } => {
+                    let c = (*canary as usize).min(n);
+                    batches.push((0, c));
+                    push(c, batch.map(|b| b as usize).unwrap_or(n), &mut batches);
+                    bake = Some(time(&what("bake"), bk)?);
+                }
+            }
+            deps.push(DepM {
+                rate: rate(&what("every"), &d.every)?,
+                bad_p: d.bad_probability,
+                step: time(&what("step"), &d.step)?,
+                detect: time(&what("detect"), &d.detect)?,
+                rollback: time(&what("rollback"), &d.rollback)?,
+                bake,
+                targets: tg,
+                batches,
+            });
+        }
+        let mut mnts = Vec::new();
+        for (k, m) in s.maintenance.iter().enumerate() {
+            let what = |x: &str| format!("maintenance #{}: {x}", k + 1);
+            if matches!(m.every, Dist::Fixed(_)) {
+                return Err(what("a fixed schedule (every) is not exponential"));
+            }
+            mnts.push(MntM {
+                rate: rate(&what("every"), &m.every)?,
+                duration: rate(&what("duration"), &m.duration)?,
+                rolling: m.rolling,
+                targets: targets(&m.tiers),
+            });
+        }
         // Lumping: the instances of an active-active tier under the same leaf
         // domain are exchangeable (the repair queue is relabelled with them).
         let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -281,9 +355,22 @@ impl Model {
                 });
                 groups[g].push(i);
             }
+            // Deploys and maintenance name instances (batches, rolling order):
+            // those instances are not exchangeable.
+            let mut named = vec![false; inst_tier.len()];
+            for t in deps.iter().map(|d| &d.targets).chain(mnts.iter().map(|m| &m.targets)) {
+                for &i in t {
+                    named[i] = true;
+                }
+            }
+            for g in groups.iter_mut() {
+                g.retain(|&i| !named[i]);
+            }
             groups.retain(|g| g.len() > 1);
         }
         Ok(Model {
+            deps,
+            mnts,
             tiers,
             doms,
             inst_tier,
@@ -301,6 +388,7 @@ struct Inst {
     latent: bool,
     in_repair: bool,
     unplanned: u8,
+    planned: u8,
     /// Active-passive slot served, or NONE.
     role: u16,
     /// Active-active failover: 0 none/removed, 1 detecting, 2 stuck.
@@ -325,8 +413,29 @@ struct Slot {
     cand: u16,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+enum DPhase {
+    #[default]
+    Idle,
+    Batch,
+    Bake,
+    WaitDetect,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+struct DepSt {
+    phase: DPhase,
+    bad: bool,
+    detected: bool,
+    batch: u16,
+    hit_end: u16,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct St {
+    dep: Vec<DepSt>,
+    /// Maintenance window under way, and the instance it holds (rolling).
+    mnt: Vec<Option<u16>>,
     inst: Vec<Inst>,
     dom_down: Vec<bool>,
     ccf: Vec<bool>,
@@ -375,7 +484,7 @@ struct Step<'a> {
 impl Step<'_> {
     fn available(&self, i: usize) -> bool {
         let x = &self.s.inst[i];
-        x.up && x.unplanned == 0
+        x.up && x.unplanned == 0 && x.planned == 0
     }
 
     fn request_repair(&mut self, i: usize) {
@@ -401,7 +510,7 @@ impl Step<'_> {
                 self.request_repair(i);
             }
             if was {
-                self.lost(i);
+                self.lost(i, false);
             }
         } else {
             self.s.inst[i].in_repair = false;
@@ -417,27 +526,35 @@ impl Step<'_> {
         }
     }
 
-    fn add_hold(&mut self, i: usize) {
+    fn add_hold(&mut self, i: usize, planned: bool) {
         let was = self.available(i);
-        self.s.inst[i].unplanned += 1;
+        if planned {
+            self.s.inst[i].planned += 1;
+        } else {
+            self.s.inst[i].unplanned += 1;
+        }
         if was {
-            self.lost(i);
+            self.lost(i, planned);
         }
     }
 
-    fn remove_hold(&mut self, i: usize) {
-        self.s.inst[i].unplanned -= 1;
+    fn remove_hold(&mut self, i: usize, planned: bool) {
+        if planned {
+            self.s.inst[i].planned -= 1;
+        } else {
+            self.s.inst[i].unplanned -= 1;
+        }
         if self.available(i) {
             self.gained(i);
         }
     }
 
-    fn lost(&mut self, i: usize) {
+    fn lost(&mut self, i: usize, planned: bool) {
         let ti = self.m.inst_tier[i];
         let t = &self.m.tiers[ti];
         if t.ap {
-            self.ap_lost(ti, i);
-        } else if t.failover_logic {
+            self.ap_lost(ti, i, planned);
+        } else if t.failover_logic && !planned {
             if t.detection == Time::Zero {
                 self.aa_decide(ti, i);
             } else {
@@ -484,7 +601,7 @@ impl Step<'_> {
             let x = &self.s.inst[j];
             x.role == NONE
                 && !self.s.slots[ti].iter().any(|sl| sl.cand == j as u16)
-                && (self.available(j) || (x.latent && x.unplanned == 0))
+                && (self.available(j) || (x.latent && x.unplanned == 0 && x.planned == 0))
         })
     }
 
@@ -499,12 +616,12 @@ impl Step<'_> {
         None
     }
 
-    fn ap_lost(&mut self, ti: usize, i: usize) {
+    fn ap_lost(&mut self, ti: usize, i: usize, planned: bool) {
         let role = self.s.inst[i].role;
         if role != NONE {
             let s = role as usize;
             match self.s.slots[ti][s].phase {
-                Phase::Serving | Phase::FalseManual => self.start_failover(ti, s),
+                Phase::Serving | Phase::FalseManual => self.start_failover_as(ti, s, planned),
                 Phase::FalseSwitch => self.s.slots[ti][s].phase = Phase::Switching,
                 _ => {}
             }
@@ -523,7 +640,16 @@ impl Step<'_> {
     }
 
     fn start_failover(&mut self, ti: usize, s: usize) {
+        self.start_failover_as(ti, s, false);
+    }
+
+    fn start_failover_as(&mut self, ti: usize, s: usize, planned: bool) {
         self.s.slots[ti][s].cand = NONE;
+        if planned {
+            // A drained active hands over gracefully: no detection, no coin.
+            self.promote_attempt(ti, s);
+            return;
+        }
         if self.find_standby(ti).is_none() {
             self.s.slots[ti][s].phase = Phase::WaitRepair;
             return;
@@ -644,12 +770,12 @@ impl Step<'_> {
         if !self.s.dom_down[d] {
             self.s.dom_down[d] = true;
             for i in members {
-                self.add_hold(i);
+                self.add_hold(i, false);
             }
         } else {
             self.s.dom_down[d] = false;
             for i in members {
-                self.remove_hold(i);
+                self.remove_hold(i, false);
             }
         }
     }
@@ -659,12 +785,148 @@ impl Step<'_> {
         if !self.s.ccf[ti] {
             self.s.ccf[ti] = true;
             for i in a..a + n {
-                self.add_hold(i);
+                self.add_hold(i, false);
             }
         } else {
             self.s.ccf[ti] = false;
             for i in a..a + n {
-                self.remove_hold(i);
+                self.remove_hold(i, false);
+            }
+        }
+    }
+
+    // deploys and maintenance
+
+    fn start_batch(&mut self, di: usize) {
+        let d = &self.m.deps[di];
+        let st = self.s.dep[di];
+        let (a, b) = d.batches[st.batch as usize];
+        if st.bad || d.step != Time::Zero {
+            for k in a..b {
+                let i = self.m.deps[di].targets[k];
+                self.add_hold(i, !st.bad);
+            }
+        }
+        if st.bad {
+            self.s.dep[di].hit_end = b as u16;
+        }
+        self.s.dep[di].phase = DPhase::Batch;
+        if self.m.deps[di].step == Time::Zero {
+            self.deploy_progress(di);
+        }
+    }
+
+    /// The deploy's progress timer: an arrival (idle), a batch done, a bake done.
+    fn deploy_progress(&mut self, di: usize) {
+        let d = &self.m.deps[di];
+        match self.s.dep[di].phase {
+            DPhase::Idle => {
+                let bad = self.tape.coin(d.bad_p);
+                self.s.dep[di] = DepSt {
+                    phase: DPhase::Batch,
+                    bad,
+                    ..DepSt::default()
+                };
+                let detect_now = bad && self.m.deps[di].detect == Time::Zero;
+                if self.m.deps[di].batches.is_empty() {
+                    self.batches_done(di);
+                } else {
+                    self.start_batch(di);
+                }
+                if detect_now && self.s.dep[di].bad && !self.s.dep[di].detected {
+                    self.deploy_detect(di);
+                }
+            }
+            DPhase::Batch => {
+                let st = self.s.dep[di];
+                if !st.bad && d.step != Time::Zero {
+                    let (a, b) = d.batches[st.batch as usize];
+                    for k in a..b {
+                        let i = self.m.deps[di].targets[k];
+                        self.remove_hold(i, true);
+                    }
+                }
+                let d = &self.m.deps[di];
+                let nb = st.batch as usize + 1;
+                if st.batch == 0 && d.bake.is_some() && nb < d.batches.len() {
+                    self.s.dep[di].phase = DPhase::Bake;
+                    if d.bake == Some(Time::Zero) {
+                        self.deploy_progress(di);
+                    }
+                } else if nb < d.batches.len() {
+                    self.s.dep[di].batch = nb as u16;
+                    self.start_batch(di);
+                } else {
+                    self.batches_done(di);
+                }
+            }
+            DPhase::Bake => {
+                self.s.dep[di].batch += 1;
+                self.start_batch(di);
+            }
+            DPhase::WaitDetect => {}
+        }
+    }
+
+    fn batches_done(&mut self, di: usize) {
+        if self.s.dep[di].bad {
+            self.s.dep[di].phase = DPhase::WaitDetect;
+        } else {
+            self.s.dep[di] = DepSt::default();
+        }
+    }
+
+    fn deploy_detect(&mut self, di: usize) {
+        if !self.s.dep[di].detected {
+            self.s.dep[di].detected = true;
+            self.s.dep[di].phase = DPhase::WaitDetect;
+            if self.m.deps[di].rollback == Time::Zero {
+                self.deploy_detect(di);
+            }
+        } else {
+            for k in 0..self.s.dep[di].hit_end as usize {
+                let i = self.m.deps[di].targets[k];
+                self.remove_hold(i, false);
+            }
+            self.s.dep[di] = DepSt::default();
+        }
+    }
+
+    fn maint_event(&mut self, mi: usize) {
+        let m = &self.m.mnts[mi];
+        if m.targets.is_empty() {
+            return;
+        }
+        match self.s.mnt[mi] {
+            None => {
+                self.s.mnt[mi] = Some(0);
+                if m.rolling {
+                    let i = m.targets[0];
+                    self.add_hold(i, true);
+                } else {
+                    for k in 0..self.m.mnts[mi].targets.len() {
+                        let i = self.m.mnts[mi].targets[k];
+                        self.add_hold(i, true);
+                    }
+                }
+            }
+            Some(idx) if m.rolling && (idx as usize + 1) < m.targets.len() => {
+                let (a, b) = (m.targets[idx as usize], m.targets[idx as usize + 1]);
+                self.remove_hold(a, true);
+                self.s.mnt[mi] = Some(idx + 1);
+                self.add_hold(b, true);
+            }
+            Some(idx) => {
+                if m.rolling {
+                    let i = m.targets[idx as usize];
+                    self.remove_hold(i, true);
+                } else {
+                    for k in 0..self.m.mnts[mi].targets.len() {
+                        let i = self.m.mnts[mi].targets[k];
+                        self.remove_hold(i, true);
+                    }
+                }
+                self.s.mnt[mi] = None;
             }
         }
     }
@@ -679,12 +941,15 @@ enum Ev {
     FalseAlarm(usize, usize),
     Domain(usize),
     Ccf(usize),
+    Deploy(usize),
+    DeployDetect(usize),
+    Maint(usize),
 }
 
 fn tier_avail(m: &Model, s: &St, ti: usize) -> usize {
     let t = &m.tiers[ti];
     (t.first..t.first + t.n)
-        .filter(|&i| s.inst[i].up && s.inst[i].unplanned == 0)
+        .filter(|&i| s.inst[i].up && s.inst[i].unplanned == 0 && s.inst[i].planned == 0)
         .count()
 }
 
@@ -756,6 +1021,28 @@ fn events(m: &Model, s: &St) -> Vec<(Ev, f64)> {
             out.push((Ev::Domain(d), if s.dom_down[d] { r } else { f }));
         }
     }
+    for (k, d) in m.deps.iter().enumerate() {
+        let st = &s.dep[k];
+        let progress = match st.phase {
+            DPhase::Idle => Some(Time::Rate(d.rate)),
+            DPhase::Batch => Some(d.step),
+            DPhase::Bake => d.bake,
+            DPhase::WaitDetect => None,
+        };
+        if let Some(Time::Rate(r)) = progress {
+            out.push((Ev::Deploy(k), r));
+        }
+        if st.bad {
+            let t = if st.detected { d.rollback } else { d.detect };
+            if let Time::Rate(r) = t {
+                out.push((Ev::DeployDetect(k), r));
+            }
+        }
+    }
+    for (k, mm) in m.mnts.iter().enumerate() {
+        let r = if s.mnt[k].is_some() { mm.duration } else { mm.rate };
+        out.push((Ev::Maint(k), r));
+    }
     out
 }
 
@@ -782,6 +1069,9 @@ fn outcomes(m: &Model, s: &St, ev: Ev) -> Vec<(f64, St)> {
             Ev::FalseAlarm(ti, j) => st.false_alarm(ti, j),
             Ev::Domain(d) => st.domain_event(d),
             Ev::Ccf(ti) => st.ccf_event(ti),
+            Ev::Deploy(k) => st.deploy_progress(k),
+            Ev::DeployDetect(k) => st.deploy_detect(k),
+            Ev::Maint(k) => st.maint_event(k),
         }
         let next = st.s;
         todo.extend(tape.pending.drain(..));
@@ -808,7 +1098,9 @@ fn service_up(m: &Model, s: &St) -> bool {
 fn level(s: &St) -> u32 {
     (s.inst.iter().filter(|x| !x.up).count()
         + s.dom_down.iter().filter(|&&d| d).count()
-        + s.ccf.iter().filter(|&&c| c).count()) as u32
+        + s.ccf.iter().filter(|&&c| c).count()
+        + s.dep.iter().filter(|d| d.hit_end > 0).count()
+        + s.mnt.iter().filter(|m| m.is_some()).count()) as u32
 }
 
 /// Relabels exchangeable instances so that equal situations share one state:
@@ -857,6 +1149,8 @@ fn initial(m: &Model) -> St {
         }
     }
     St {
+        dep: vec![DepSt::default(); m.deps.len()],
+        mnt: vec![None; m.mnts.len()],
         inst,
         dom_down: vec![false; m.doms.len()],
         ccf: vec![false; m.tiers.len()],

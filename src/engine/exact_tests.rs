@@ -256,3 +256,78 @@ manual_recovery = { mean = "30m" }
 "#;
     agree("mix", text, 40_000);
 }
+
+#[test]
+fn bad_deploys_with_exponential_detect_and_rollback() {
+    for strategy in [
+        "strategy = \"all-at-once\"",
+        "strategy = \"rolling\"\nbatch = 1\nstep = { mean = \"10m\" }",
+        "strategy = \"canary\"\ncanary = 1\nbake = { mean = \"30m\" }\nstep = { mean = \"5m\" }",
+    ] {
+        let text = format!(
+            r#"
+[simulation]
+horizon = "60d"
+[tiers.web]
+instances = 3
+required = 2
+failure = {{ mean = "1000h" }}
+repair = {{ mean = "10h" }}
+[[deploys]]
+tiers = ["web"]
+every = {{ mean = "3d" }}
+bad_probability = 0.2
+{strategy}
+detect = {{ mean = "20m" }}
+rollback = {{ mean = "15m" }}
+"#
+        );
+        agree(&format!("deploys {strategy}"), &text, 40_000);
+    }
+}
+
+#[test]
+fn rolling_and_whole_tier_maintenance() {
+    for rolling in [true, false] {
+        let text = format!(
+            r#"
+[simulation]
+horizon = "60d"
+[tiers.db]
+instances = 3
+required = 2
+failure = {{ mean = "1000h" }}
+repair = {{ mean = "10h" }}
+[[maintenance]]
+tiers = ["db"]
+every = {{ mean = "5d" }}
+duration = {{ mean = "1h" }}
+rolling = {rolling}
+"#
+        );
+        agree(&format!("maintenance rolling={rolling}"), &text, 40_000);
+    }
+}
+
+#[test]
+fn maintenance_drains_an_active_passive_pair_gracefully() {
+    let text = r#"
+[simulation]
+horizon = "60d"
+[tiers.db]
+instances = 2
+mode = "active-passive"
+failure = { mean = "1000h" }
+repair = { mean = "10h" }
+[tiers.db.failover]
+detection = { mean = "1m" }
+switchover = { mean = "2m" }
+coverage = 0.9
+[[maintenance]]
+tiers = ["db"]
+every = { mean = "7d" }
+duration = { mean = "30m" }
+rolling = true
+"#;
+    agree("ap-maintenance", text, 40_000);
+}
