@@ -232,27 +232,38 @@ pub fn duplex(p: &Duplex) -> (f64, f64) {
 }
 
 /// First-order duplex unavailability, MODELS §5, plus false alarms at rate φ per
-/// hour whose failover takes `s` with probability c and `m_fa` otherwise:
-/// U ≈ (ρ/(1+ρ))² + [λ(d + c·s + (1-c)/(ν+μ)) + φ(c·s + (1-c)·m_fa)] / (1+ρ)².
+/// hour whose failover takes `s` with probability c and `m_fa` otherwise.
+/// With P₂ = 1/(1+ρ)², u₀ = P₂[ρ² + λ(d + c·s + (1-c)/(ν+μ))] (real failures) and
+/// x = P₂·φ·(c·s + (1-c)·m_fa) (false-alarm outage time per unit of healthy time),
+/// U ≈ (u₀ + x)/(1 + x): false-alarm outages displace time in which the pair
+/// would otherwise be up, hence the normalisation.
 pub fn duplex_first_order(p: &Duplex, phi: f64, m_fa: f64) -> f64 {
+    let (u0, x) = duplex_parts(p, phi, m_fa);
+    (u0 + x) / (1.0 + x)
+}
+
+fn duplex_parts(p: &Duplex, phi: f64, m_fa: f64) -> (f64, f64) {
     let rho = p.lam / p.mu;
     let c = p.coverage;
-    let both = (rho / (1.0 + rho)).powi(2);
-    let real = p.lam * (p.detection + c * p.switchover + (1.0 - c) / (p.manual + p.mu));
-    let false_alarms = phi * (c * p.switchover + (1.0 - c) * m_fa);
-    both + (real + false_alarms) / (1.0 + rho).powi(2)
+    let p2 = 1.0 / (1.0 + rho).powi(2);
+    let u0 = p2 * (rho * rho + p.lam * (p.detection + c * p.switchover + (1.0 - c) / (p.manual + p.mu)));
+    let x = p2 * phi * (c * p.switchover + (1.0 - c) * m_fa);
+    (u0, x)
 }
 
 /// The coverage below which the duplex of [`duplex_first_order`] is less
 /// available than one instance (U_single = ρ/(1+ρ)); `None` when it never is
-/// (or always is) for coverage in [0, 1].
+/// (or always is) for coverage in [0, 1]. U(c) = U_single is
+/// u₀(c) + (1 - U_single)·x(c) = U_single, linear in c.
 pub fn paradox_crossover(p: &Duplex, phi: f64, m_fa: f64) -> Option<f64> {
     let single = p.lam / (p.lam + p.mu);
-    let at = |c: f64| duplex_first_order(&Duplex { coverage: c, ..*p }, phi, m_fa) - single;
-    let (u0, u1) = (at(0.0), at(1.0));
-    // U is linear in c: U(c) = U(0) + c (U(1) - U(0)).
-    if u0 > 0.0 && u1 < 0.0 {
-        Some(u0 / (u0 - u1))
+    let g = |c: f64| {
+        let (u0, x) = duplex_parts(&Duplex { coverage: c, ..*p }, phi, m_fa);
+        u0 + (1.0 - single) * x - single
+    };
+    let (g0, g1) = (g(0.0), g(1.0));
+    if g0 > 0.0 && g1 < 0.0 {
+        Some(g0 / (g0 - g1))
     } else {
         None
     }

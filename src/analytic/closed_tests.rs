@@ -239,3 +239,56 @@ coverage = {c}
     let (lo, hi) = (u_at(c_star * 0.98) - single, u_at((c_star * 1.02).min(1.0)) - single);
     assert!(lo > 0.0 && hi < 0.0, "exact chain crosses near c* = {c_star}: {lo} {hi}");
 }
+
+/// The crossover coverage of the README's paradox example, from the exact chain
+/// (bisection) and from the first-order formula. Run with --ignored --nocapture.
+#[test]
+#[ignore]
+fn print_paradox_crossover() {
+    let exact_u = |c: f64| {
+        let text = format!(
+            r#"
+[tiers.db]
+instances = 2
+mode = "active-passive"
+failure = {{ mean = "1000h" }}
+repair = {{ mean = "10h" }}
+[tiers.db.failover]
+detection = {{ mean = "30s" }}
+switchover = {{ mean = "1m" }}
+manual_recovery = {{ mean = "30m" }}
+false_alarm = {{ mean = "1d" }}
+coverage = {c}
+"#
+        );
+        let s = crate::scenario::load_str("p.toml", &text, &[]).unwrap().scenario;
+        1.0 - super::build::solve(&s).unwrap().availability
+    };
+    let single = 1.0 - single_unit(1000.0, 10.0);
+    let (mut lo, mut hi) = (0.0, 1.0);
+    for _ in 0..40 {
+        let mid = 0.5 * (lo + hi);
+        if exact_u(mid) > single {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let p = Duplex {
+        lam: LAM,
+        mu: MU,
+        lam_sb: LAM,
+        detection: 30.0 / 3600.0,
+        switchover: 60.0 / 3600.0,
+        coverage: 0.5,
+        manual: 2.0,
+        crews: 2,
+    };
+    println!(
+        "U_single {single:.6e}; exact c* {:.4}; first-order c* {:.4}; U(0) {:.4e} U(1) {:.4e}",
+        0.5 * (lo + hi),
+        paradox_crossover(&p, 1.0 / 24.0, 0.5).unwrap(),
+        exact_u(0.0),
+        exact_u(1.0)
+    );
+}
