@@ -22,7 +22,7 @@ use crate::results::Prediction;
 use std::collections::HashMap;
 
 /// Largest chain the builder enumerates.
-pub const MAX_STATES: usize = 300_000;
+pub const MAX_STATES: usize = 200_000;
 
 const NONE: u16 = u16::MAX;
 

@@ -240,14 +240,16 @@ coverage = {c}
     assert!(lo > 0.0 && hi < 0.0, "exact chain crosses near c* = {c_star}: {lo} {hi}");
 }
 
-/// The crossover coverage of the README's paradox example, from the exact chain
-/// (bisection) and from the first-order formula. Run with --ignored --nocapture.
+/// The paradox table of docs/paradox.md: first-order and exact (the scenario's
+/// own chain) U at c = 0, 0.9, 1 and the crossover c*. Run with --ignored --nocapture.
 #[test]
 #[ignore]
-fn print_paradox_crossover() {
-    let exact_u = |c: f64| {
-        let text = format!(
-            r#"
+fn print_paradox_table() {
+    for (every_h, manual) in [(168.0, Some(0.5)), (24.0, Some(0.5)), (168.0, None)] {
+        let manual_line = manual.map(|m: f64| format!("manual_recovery = {{ mean = \"{}m\" }}", m * 60.0)).unwrap_or_default();
+        let exact_u = |c: f64| {
+            let text = format!(
+                r#"
 [tiers.db]
 instances = 2
 mode = "active-passive"
@@ -256,39 +258,41 @@ repair = {{ mean = "10h" }}
 [tiers.db.failover]
 detection = {{ mean = "30s" }}
 switchover = {{ mean = "1m" }}
-manual_recovery = {{ mean = "30m" }}
-false_alarm = {{ mean = "1d" }}
+{manual_line}
+false_alarm = {{ mean = "{every_h}h" }}
 coverage = {c}
 "#
-        );
-        let s = crate::scenario::load_str("p.toml", &text, &[]).unwrap().scenario;
-        1.0 - super::build::solve(&s).unwrap().availability
-    };
-    let single = 1.0 - single_unit(1000.0, 10.0);
-    let (mut lo, mut hi) = (0.0, 1.0);
-    for _ in 0..40 {
-        let mid = 0.5 * (lo + hi);
-        if exact_u(mid) > single {
-            lo = mid;
+            );
+            let s = crate::scenario::load_str("p.toml", &text, &[]).unwrap().scenario;
+            1.0 - super::build::solve(&s).unwrap().availability
+        };
+        let single = 1.0 - single_unit(1000.0, 10.0);
+        let p = |c: f64| Duplex {
+            lam: LAM,
+            mu: MU,
+            lam_sb: LAM,
+            detection: 30.0 / 3600.0,
+            switchover: 60.0 / 3600.0,
+            coverage: c,
+            manual: manual.map(|m| 1.0 / m).unwrap_or(0.0),
+            crews: 2,
+        };
+        let m_fa = manual.unwrap_or(10.0);
+        let fo = |c: f64| duplex_first_order(&p(c), 1.0 / every_h, m_fa);
+        let c_fo = paradox_crossover(&p(0.5), 1.0 / every_h, m_fa);
+        let c_ex = if exact_u(0.0) > single && exact_u(1.0) < single {
+            let (mut lo, mut hi) = (0.0, 1.0);
+            for _ in 0..40 {
+                let mid = 0.5 * (lo + hi);
+                if exact_u(mid) > single { lo = mid } else { hi = mid }
+            }
+            Some(0.5 * (lo + hi))
         } else {
-            hi = mid;
-        }
+            None
+        };
+        println!(
+            "every {every_h} h, manual {manual:?}: U(0) {:.4e} / {:.4e}; U(0.9) {:.4e} / {:.4e}; U(1) {:.4e} / {:.4e}; c* {c_fo:?} / {c_ex:?}",
+            fo(0.0), exact_u(0.0), fo(0.9), exact_u(0.9), fo(1.0), exact_u(1.0)
+        );
     }
-    let p = Duplex {
-        lam: LAM,
-        mu: MU,
-        lam_sb: LAM,
-        detection: 30.0 / 3600.0,
-        switchover: 60.0 / 3600.0,
-        coverage: 0.5,
-        manual: 2.0,
-        crews: 2,
-    };
-    println!(
-        "U_single {single:.6e}; exact c* {:.4}; first-order c* {:.4}; U(0) {:.4e} U(1) {:.4e}",
-        0.5 * (lo + hi),
-        paradox_crossover(&p, 1.0 / 24.0, 0.5).unwrap(),
-        exact_u(0.0),
-        exact_u(1.0)
-    );
 }

@@ -481,7 +481,7 @@ fn advance(c: &Chain, lam: f64, p: &[f64], dt: f64, absorb: bool) -> (Vec<f64>, 
 }
 
 /// Work budget in (states + transitions) × steps for the transient analysis.
-const WORK_BUDGET: f64 = 4e9;
+const WORK_BUDGET: f64 = 2e8;
 
 /// Finite-horizon results from `start`: `∫_0^H p(t)·g dt` for each reward vector `g`.
 pub fn horizon_integrals(
