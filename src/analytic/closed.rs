@@ -642,7 +642,7 @@ pub fn predictions(s: &Scenario) -> Vec<Prediction> {
             "spares approximation (AWS: 1 - C(n,s+1) q^(s+1))",
             a,
             exact,
-            "n·q ≪ 1 (first union-bound term only)",
+            corr.or(other).unwrap_or("n·q ≪ 1 (first union-bound term only)"),
         ));
     }
 
