@@ -296,3 +296,15 @@ coverage = {c}
         );
     }
 }
+
+#[test]
+fn az_independent_twin_and_zone_approximation() {
+    // MODELS §6: the independent twin of 3 AZ x 5 (each instance a private copy
+    // of its zone) has U = 5.7e-9; zone-level N+1 is instance-level N+0 while a
+    // zone is down: U ≈ 3 u_az (1 - a^10) = 1.295e-4 (with the other zones up).
+    let a = single_unit(1000.0, 10.0);
+    let a_az = single_unit(8766.0, 4.0);
+    sig(1.0 - kofn(10, 15, a * a_az), 5.7e-9, 2, "twin 3x5");
+    let u_az = 1.0 - a_az;
+    sig(3.0 * u_az * (1.0 - a.powi(10)) * a_az * a_az, 1.295e-4, 4, "zone approximation");
+}

@@ -331,3 +331,39 @@ rolling = true
 "#;
     agree("ap-maintenance", text, 40_000);
 }
+
+#[test]
+fn independent_twin_matches_private_zone_copies() {
+    // 2 zones x 2 instances, 2 of 4 needed. The twin gives every instance a
+    // private copy of its zone's failure process; its exact chain is the chain
+    // of that scenario, and in steady state the binomial with a_i = a·a_zone.
+    let text = r#"
+[simulation]
+horizon = "90d"
+[domains.zone]
+count = 2
+failure = { mean = "30d" }
+repair = { mean = "12h" }
+[tiers.web]
+instances = 4
+required = 2
+placement = "zone"
+failure = { mean = "1000h" }
+repair = { mean = "10h" }
+"#;
+    let s = load_str("twin.toml", text, &[]).unwrap().scenario;
+    let twin = crate::twin::independent_twin(&s);
+    let e = solve(&twin).unwrap();
+    let a = 1000.0 / 1010.0 * (720.0 / 732.0);
+    let q: f64 = 1.0 - a;
+    let binom = 1.0 - (4.0 * a * q.powi(3) + q.powi(4));
+    assert!((e.availability - binom).abs() < 1e-12, "{} vs {binom}", e.availability);
+    let acc = simulate(&twin, 40_000, 5);
+    let u = acc.down.estimate(acc.n, FP).mean;
+    let se = acc.down.std_error(acc.n, FP);
+    let ux = 1.0 - e.availability_horizon;
+    assert!((u - ux).abs() <= 4.0 * se, "twin U {u:.4e} vs exact {ux:.4e} (se {se:.1e})");
+    // ...and the correlated original is clearly worse.
+    let orig = solve(&s).unwrap();
+    assert!(1.0 - orig.availability > 5.0 * (1.0 - e.availability));
+}
