@@ -69,7 +69,7 @@ pub fn run(
     cancel: &AtomicBool,
 ) -> Option<Acc> {
     let c = Compiled::new(s);
-    let chunks = chunk_ranges(cfg.start, cfg.end);
+    let chunks = chunk_ranges_of(cfg.start, cfg.end, chunk_len(s));
     let acc = chunks
         .par_iter()
         .map(|&(a, b)| {
@@ -103,17 +103,34 @@ pub fn run_range(c: &Compiled, seed: u64, a: u64, b: u64, acc: &mut Acc) {
     }
 }
 
+/// Timelines per unit of parallel work: [`CHUNK`] for ordinary models, fewer
+/// for models whose timelines are long (about 200,000 expected events per
+/// chunk), so a big model with few timelines still uses every core. The
+/// result does not depend on it: accumulators merge exactly and each timeline
+/// has its own random stream.
+pub fn chunk_len(s: &Scenario) -> u64 {
+    let per = crate::runner::estimated_events(s) / (s.simulation.timelines.max(1) as f64);
+    ((200_000.0 / per.max(1.0)) as u64).clamp(1, CHUNK)
+}
+
 /// [start, end) cut at multiples of CHUNK.
 pub fn chunk_ranges(start: u64, end: u64) -> Vec<(u64, u64)> {
+    chunk_ranges_of(start, end, CHUNK)
+}
+
+/// [start, end) cut at multiples of `len`.
+pub fn chunk_ranges_of(start: u64, end: u64, len: u64) -> Vec<(u64, u64)> {
+    let len = len.max(1);
     let mut v = Vec::new();
     let mut a = start;
     while a < end {
-        let b = ((a / CHUNK + 1) * CHUNK).min(end);
+        let b = ((a / len + 1) * len).min(end);
         v.push((a, b));
         a = b;
     }
     v
 }
+
 #[cfg(test)]
 pub(crate) mod tests;
 #[cfg(test)]
