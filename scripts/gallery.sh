@@ -24,6 +24,7 @@ shots=(
   "failover-untested causes.png run"
   "failover-untested outage_durations.png run"
   "zones-packed compare.png compare"
+  "paradox-crossover availability.png run"
 )
 
 for shot in "${shots[@]}"; do

@@ -1282,7 +1282,7 @@ pub fn prediction(s: &Scenario) -> Result<Prediction, String> {
     let e = solve(s)?;
     let years = s.simulation.horizon / YEAR;
     Ok(Prediction {
-        model: format!("Markov chain (CTMC, {} states)", e.states),
+        model: "Markov chain (CTMC)".into(),
         availability: e.availability_horizon,
         exact: true,
         horizon: true,

@@ -57,8 +57,15 @@ pub fn compare(predictions: &[Prediction], run: &RunSummary) -> Vec<Comparison> 
         .collect()
 }
 
-/// Fills `run.analytic` for scenario `s`.
+/// Fills `run.analytic` for scenario `s`. The per-second survival model is left
+/// out of runs (it is a claim about the first outage, not an availability a
+/// simulation can be compared with); `check` shows it.
 pub fn attach(s: &Scenario, run: &mut RunSummary) {
     let a = analyse(s);
-    run.analytic = compare(&a.predictions, run);
+    let comparable: Vec<Prediction> = a
+        .predictions
+        .into_iter()
+        .filter(|p| p.median_first_outage_h.is_none())
+        .collect();
+    run.analytic = compare(&comparable, run);
 }

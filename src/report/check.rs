@@ -45,8 +45,23 @@ pub fn predictions_text(s: &Scenario) -> String {
             &rows,
         );
     }
-    if let Some(why) = &a.ctmc_refused {
-        let _ = writeln!(out, "  exact Markov chain: not built ({why})");
+    match &a.ctmc_refused {
+        Some(why) => {
+            let _ = writeln!(out, "  exact Markov chain: not built ({why})");
+        }
+        None => {
+            if let Ok(e) = analytic::build::solve(s) {
+                let _ = writeln!(
+                    out,
+                    "  exact Markov chain: {} states, solved in {:.1} ms; steady state {} ({} outages/y, mean outage {})",
+                    e.states,
+                    e.solve_ms,
+                    precise_percent(e.availability),
+                    num(e.outages_per_year),
+                    format_duration(e.mdt_h * HOUR)
+                );
+            }
+        }
     }
     out
 }
