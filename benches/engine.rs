@@ -159,5 +159,32 @@ repair = {{ mean = "10h" }}
     g.finish();
 }
 
-criterion_group!(benches, timelines, transitions, scale, loading_and_reports, sweep);
+criterion_group!(benches, timelines, transitions, scale, ctmc, loading_and_reports, sweep);
 criterion_main!(benches);
+
+/// The exact chain: build and solve a scenario of 21,952 states (3 zones x 13
+/// instances, lumped): steady state, MTTF and the one-year horizon figures.
+fn ctmc(c: &mut Criterion) {
+    let text = r#"
+[simulation]
+horizon = "1y"
+[domains.zone]
+count = 3
+failure = { mean = "1y" }
+repair = { mean = "4h" }
+[tiers.web]
+instances = 39
+required = 20
+placement = "zone"
+failure = { mean = "1000h" }
+repair = { mean = "10h" }
+"#;
+    let s = outage::scenario::load_str("ctmc.toml", text, &[]).expect("valid").scenario;
+    let states = outage::analytic::build::build(&s).expect("Markovian").chain.n;
+    let mut g = c.benchmark_group("ctmc");
+    g.sample_size(10);
+    g.bench_function(format!("build_and_solve_{states}_states"), |b| {
+        b.iter(|| black_box(outage::analytic::build::solve(&s).expect("solves")))
+    });
+    g.finish();
+}

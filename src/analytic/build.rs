@@ -20,6 +20,42 @@ use super::ctmc::{self, Chain};
 use crate::model::{Dist, Mode, Scenario, Standby, HOUR, YEAR};
 use crate::results::Prediction;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast multiplicative hasher for the state index (keys are our own states,
+/// not adversarial input).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Largest chain the builder enumerates.
 pub const MAX_STATES: usize = 200_000;
@@ -382,7 +418,7 @@ impl Model {
 
 // ------------------------------------------------------------------ the state
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
 struct Inst {
     up: bool,
     latent: bool,
@@ -393,6 +429,21 @@ struct Inst {
     role: u16,
     /// Active-active failover: 0 none/removed, 1 detecting, 2 stuck.
     aa: u8,
+}
+
+impl std::hash::Hash for Inst {
+    /// One word per instance: hashing the state index is the builder's hot path.
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_u64(
+            self.up as u64
+                | (self.latent as u64) << 1
+                | (self.in_repair as u64) << 2
+                | (self.unplanned as u64) << 8
+                | (self.planned as u64) << 16
+                | (self.role as u64) << 24
+                | (self.aa as u64) << 40,
+        );
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -1109,6 +1160,20 @@ fn canonical(m: &Model, mut s: St) -> St {
     if m.groups.is_empty() {
         return s;
     }
+    if s.queue.is_empty() {
+        // No queue to relabel: sorting each group's states is enough.
+        for g in &m.groups {
+            if g.windows(2).all(|w| s.inst[w[0]] <= s.inst[w[1]]) {
+                continue;
+            }
+            let mut v: Vec<Inst> = g.iter().map(|&i| s.inst[i]).collect();
+            v.sort();
+            for (k, &i) in g.iter().enumerate() {
+                s.inst[i] = v[k];
+            }
+        }
+        return s;
+    }
     let mut qpos = vec![usize::MAX; s.inst.len()];
     for (p, &i) in s.queue.iter().enumerate() {
         qpos[i as usize] = p;
@@ -1116,6 +1181,9 @@ fn canonical(m: &Model, mut s: St) -> St {
     let mut relabel: Vec<u16> = (0..s.inst.len() as u16).collect();
     let mut changed = false;
     for g in &m.groups {
+        if g.windows(2).all(|w| (s.inst[w[0]], qpos[w[0]]) <= (s.inst[w[1]], qpos[w[1]])) {
+            continue;
+        }
         let mut order: Vec<usize> = g.clone();
         order.sort_by_key(|&i| (s.inst[i], qpos[i]));
         let old: Vec<Inst> = g.iter().map(|&i| s.inst[i]).collect();
@@ -1209,7 +1277,7 @@ pub fn build(s: &Scenario) -> Result<Built, String> {
         ));
     }
     let start = canonical(&m, initial(&m));
-    let mut index: HashMap<St, usize> = HashMap::new();
+    let mut index: FastMap<St, usize> = FastMap::default();
     let mut states = vec![start.clone()];
     index.insert(start, 0);
     let mut trans = Vec::new();

@@ -367,3 +367,28 @@ repair = { mean = "10h" }
     let orig = solve(&s).unwrap();
     assert!(1.0 - orig.availability > 5.0 * (1.0 - e.availability));
 }
+
+#[test]
+fn explicit_default_failover_is_the_plain_k_of_n_group() {
+    let plain = super::tests::kofn(2, 3, None);
+    let text = r#"
+name = "2-of-3"
+[simulation]
+timelines = 20000
+horizon = "1y"
+[tiers.t]
+instances = 3
+required = 2
+failure = { mean = "1000h" }
+repair = { mean = "10h" }
+[tiers.t.failover]
+detection = "0s"
+coverage = 1
+switchover = "0s"
+retries = false
+"#;
+    let with = load_str("d.toml", text, &[]).unwrap().scenario;
+    let a = simulate(&plain, 5000, 9);
+    let b = simulate(&with, 5000, 9);
+    assert_eq!(format!("{a:?}"), format!("{b:?}"), "same numbers, bit for bit");
+}
