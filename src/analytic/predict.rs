@@ -35,7 +35,12 @@ pub fn analyse(s: &Scenario) -> Analysis {
 /// observed downtime it is zero and z is undefined (NaN) rather than infinite.
 pub fn compare(predictions: &[Prediction], run: &RunSummary) -> Vec<Comparison> {
     let a = &run.availability;
-    let t = crate::stats::t975(run.timelines.saturating_sub(1).max(1));
+    // Rare-event runs report no timelines; their CI is a normal 95% interval.
+    let t = if run.timelines > 1 {
+        crate::stats::t975(run.timelines - 1)
+    } else {
+        1.959964
+    };
     let se = (a.hi - a.lo) / (2.0 * t);
     predictions
         .iter()

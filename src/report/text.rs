@@ -122,7 +122,7 @@ pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
 fn header(r: &RunSummary) -> String {
     if let Some(x) = &r.rare {
         return format!(
-            "{}: {}, {} regenerative cycles (steady state), seed {}, {} threads, {}\n  \
+            "{}: {}, {} cycles, seed {}, {} threads, {}\n  \
              relative error {} (95%){}, equivalent to {} plain timelines of {}\n",
             r.scenario,
             x.method,
@@ -201,7 +201,13 @@ fn alarms(out: &mut String, analytic: &[Comparison], prefix: &str) {
             continue;
         }
         let p = &c.prediction;
-        if p.exact {
+        if p.exact && !p.horizon {
+            let _ = writeln!(
+                out,
+                "{prefix}{} is exact in steady state; the run measures the mean over the horizon from all-up (z = {:.1}: start-up transient)",
+                p.model, c.z
+            );
+        } else if p.exact {
             let _ = writeln!(
                 out,
                 "{prefix}MISMATCH: exact model disagrees with the simulation (z = {:.1}), this is a bug: {}",
