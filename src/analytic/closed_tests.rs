@@ -217,25 +217,7 @@ fn paradox_crossover_agrees_with_the_exact_chain() {
     // The exact chain (built from a scenario) crosses the single unit at the
     // same coverage, within 2% of c*.
     let single = 1.0 - single_unit(1000.0, 10.0);
-    let u_at = |c: f64| {
-        let text = format!(
-            r#"
-[tiers.db]
-instances = 2
-mode = "active-passive"
-failure = {{ mean = "1000h" }}
-repair = {{ mean = "10h" }}
-[tiers.db.failover]
-detection = {{ mean = "30s" }}
-switchover = {{ mean = "1m" }}
-manual_recovery = {{ mean = "30m" }}
-false_alarm = {{ mean = "1d" }}
-coverage = {c}
-"#
-        );
-        let s = crate::scenario::load_str("p.toml", &text, &[]).unwrap().scenario;
-        1.0 - super::build::solve(&s).unwrap().availability
-    };
+    let u_at = |c: f64| paradox_exact_u(24.0, Some(0.5), c);
     let (lo, hi) = (u_at(c_star * 0.98) - single, u_at((c_star * 1.02).min(1.0)) - single);
     assert!(lo > 0.0 && hi < 0.0, "exact chain crosses near c* = {c_star}: {lo} {hi}");
 }
@@ -246,26 +228,7 @@ coverage = {c}
 #[ignore]
 fn print_paradox_table() {
     for (every_h, manual) in [(168.0, Some(0.5)), (24.0, Some(0.5)), (168.0, None)] {
-        let manual_line = manual.map(|m: f64| format!("manual_recovery = {{ mean = \"{}m\" }}", m * 60.0)).unwrap_or_default();
-        let exact_u = |c: f64| {
-            let text = format!(
-                r#"
-[tiers.db]
-instances = 2
-mode = "active-passive"
-failure = {{ mean = "1000h" }}
-repair = {{ mean = "10h" }}
-[tiers.db.failover]
-detection = {{ mean = "30s" }}
-switchover = {{ mean = "1m" }}
-{manual_line}
-false_alarm = {{ mean = "{every_h}h" }}
-coverage = {c}
-"#
-            );
-            let s = crate::scenario::load_str("p.toml", &text, &[]).unwrap().scenario;
-            1.0 - super::build::solve(&s).unwrap().availability
-        };
+        let exact_u = |c: f64| paradox_exact_u(every_h, manual, c);
         let single = 1.0 - single_unit(1000.0, 10.0);
         let p = |c: f64| Duplex {
             lam: LAM,
@@ -307,4 +270,30 @@ fn az_independent_twin_and_zone_approximation() {
     sig(1.0 - kofn(10, 15, a * a_az), 5.7e-9, 2, "twin 3x5");
     let u_az = 1.0 - a_az;
     sig(3.0 * u_az * (1.0 - a.powi(10)) * a_az * a_az, 1.295e-4, 4, "zone approximation");
+}
+
+/// U of the paradox duplex (MTTF 1000 h, MTTR 10 h, detection 30 s, switchover
+/// 1 min) from the scenario's exact chain: false alarms every `every_h` hours,
+/// manual recovery `manual` hours (None: wait for the repair), coverage `c`.
+fn paradox_exact_u(every_h: f64, manual: Option<f64>, c: f64) -> f64 {
+    let manual_line = manual
+        .map(|m| format!("manual_recovery = {{ mean = \"{}m\" }}", m * 60.0))
+        .unwrap_or_default();
+    let text = format!(
+        r#"
+[tiers.db]
+instances = 2
+mode = "active-passive"
+failure = {{ mean = "1000h" }}
+repair = {{ mean = "10h" }}
+[tiers.db.failover]
+detection = {{ mean = "30s" }}
+switchover = {{ mean = "1m" }}
+{manual_line}
+false_alarm = {{ mean = "{every_h}h" }}
+coverage = {c}
+"#
+    );
+    let s = crate::scenario::load_str("p.toml", &text, &[]).unwrap().scenario;
+    1.0 - super::build::solve(&s).unwrap().availability
 }
