@@ -102,6 +102,39 @@ pub fn per_second_median_s(q: f64) -> f64 {
     0.5f64.ln() / (-q).ln_1p()
 }
 
+/// P(no outage by t) of a repairable 1-of-2 pair from all-up (one repair at a
+/// time matters: an outage is the second failure during a repair). The transient
+/// generator [[-2λ, 2λ], [μ, -(λ+μ)]] has decay rates s₁, s₂, the roots of
+/// s² - (3λ+μ)s + 2λ² = 0, and S(t) = (s₂e^{-s₁t} - s₁e^{-s₂t}) / (s₂ - s₁).
+/// μ = 0 is the pair without repair: S = 2e^{-λt} - e^{-2λt}.
+pub fn pair_survival(lam: f64, mu: f64, t: f64) -> f64 {
+    let b = 3.0 * lam + mu;
+    let disc = (b * b - 8.0 * lam * lam).sqrt();
+    // Stable roots: s₁ = 2λ² / s₂ avoids cancellation when μ ≫ λ.
+    let s2 = 0.5 * (b + disc);
+    let s1 = 2.0 * lam * lam / s2;
+    (s2 * (-s1 * t).exp() - s1 * (-s2 * t).exp()) / (s2 - s1)
+}
+
+/// Median time to the first outage of the repairable pair (bisection on
+/// [`pair_survival`]).
+pub fn pair_median(lam: f64, mu: f64) -> f64 {
+    let mut hi = 1.0 / lam;
+    while pair_survival(lam, mu, hi) > 0.5 {
+        hi *= 2.0;
+    }
+    let mut lo = 0.0;
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if pair_survival(lam, mu, mid) > 0.5 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
 /// Repairable 1-of-2 MTTF from all-up: (3λ + μ) / (2λ²).
 pub fn mttf_one_of_two(lam: f64, mu: f64) -> f64 {
     (3.0 * lam + mu) / (2.0 * lam * lam)
@@ -216,6 +249,18 @@ pub struct Duplex {
     /// Manual recovery rate ν.
     pub manual: f64,
     pub crews: u32,
+}
+
+/// State probabilities of the §5 duplex: [2U, 1U, 1D, 1S, 1X, 0].
+pub fn duplex_states(p: &Duplex) -> [f64; 6] {
+    let (l, m, d, s, c, nu) = (p.lam, p.mu, p.detection, p.switchover, p.coverage, p.manual);
+    let x1d = l / (1.0 / d + l + m);
+    let x1s = (c / d) * x1d / (1.0 / s + l + m);
+    let x1x = ((1.0 - c) / d) * x1d / (nu + l + m);
+    let x1u = (p.lam_sb + x1s * (1.0 / s + l) + x1x * (nu + l) + l * x1d) / m;
+    let x0 = l * (x1u + x1d + x1s + x1x) / (p.crews.min(2) as f64 * m);
+    let z = 1.0 + x1u + x1d + x1s + x1x + x0;
+    [1.0 / z, x1u / z, x1d / z, x1s / z, x1x / z, x0 / z]
 }
 
 /// The §5 duplex closed form: (U, f per hour).
@@ -342,6 +387,61 @@ pub fn timelines_for_probability(p: f64, eps: f64) -> f64 {
 /// squared coefficient of variation of outage durations.
 pub fn outages_for_unavailability(cv2: f64, eps: f64) -> f64 {
     1.96f64.powi(2) * (1.0 + cv2) / (eps * eps)
+}
+
+/// P(X ≤ x) for X ~ Binomial(n, p), summed in log space.
+pub fn binomial_cdf(x: u64, n: u64, p: f64) -> f64 {
+    if p <= 0.0 {
+        return 1.0;
+    }
+    if p >= 1.0 {
+        return if x >= n { 1.0 } else { 0.0 };
+    }
+    let (lp, lq) = (p.ln(), (-p).ln_1p());
+    let mut log_c = 0.0f64; // ln C(n, 0)
+    let mut sum = 0.0;
+    for k in 0..=x.min(n) {
+        if k > 0 {
+            log_c += ((n - k + 1) as f64).ln() - (k as f64).ln();
+        }
+        sum += (log_c + k as f64 * lp + (n - k) as f64 * lq).exp();
+    }
+    sum.min(1.0)
+}
+
+/// Clopper–Pearson (exact) two-sided interval for x successes in n trials at
+/// confidence 1 - alpha, by bisection on the binomial CDF.
+pub fn clopper_pearson(x: u64, n: u64, alpha: f64) -> (f64, f64) {
+    let solve = |f: &dyn Fn(f64) -> bool| {
+        let (mut lo, mut hi) = (0.0, 1.0);
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if f(mid) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
+    };
+    let lower = if x == 0 {
+        0.0
+    } else {
+        // P(X ≥ x | p) = alpha/2
+        solve(&|p| 1.0 - binomial_cdf(x - 1, n, p) < alpha / 2.0)
+    };
+    let upper = if x == n {
+        1.0
+    } else {
+        // P(X ≤ x | p) = alpha/2
+        solve(&|p| binomial_cdf(x, n, p) > alpha / 2.0)
+    };
+    (lower, upper)
+}
+
+/// 95% upper bound on a rate after zero events in total time `t`: -ln(0.05)/t.
+pub fn zero_rate_upper(t: f64) -> f64 {
+    -(0.05f64.ln()) / t
 }
 
 /// Exact one-sided 95% upper bound on p after 0 successes in n trials.

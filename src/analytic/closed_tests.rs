@@ -297,3 +297,81 @@ coverage = {c}
     let s = crate::scenario::load_str("p.toml", &text, &[]).unwrap().scenario;
     1.0 - super::build::solve(&s).unwrap().availability
 }
+
+#[test]
+fn repairable_pair_medians_section_2() {
+    // λ = 1e-6 per second, in hours; medians of the first outage of a 1-of-2 pair.
+    let lam = 1e-6 * 3600.0;
+    let year = 8766.0;
+    let med = |mttr_h: f64| pair_median(lam, if mttr_h > 0.0 { 1.0 / mttr_h } else { 0.0 });
+    sig(med(1.0 / 3600.0) / year, 10_982.0, 5, "MTTR 1 s");
+    sig(med(60.0 / 3600.0) / year, 183.0, 3, "MTTR 60 s");
+    sig(med(1.0) / year, 3.08, 3, "MTTR 1 h");
+    sig(mttf_one_of_two(lam, 1.0) / year, 4.45, 3, "MTTF, MTTR 1 h");
+    sig(med(0.0) / 24.0, 14.21, 4, "no repair");
+    sig(-(1.0 - 1.0 / 2f64.sqrt()).ln() / lam / 24.0, 14.21, 4, "no repair, closed form");
+    sig(1.5 / lam / 24.0, 17.36, 4, "no repair MTTF");
+}
+
+#[test]
+fn intervals_section_9() {
+    let (lo, hi) = clopper_pearson(7, 1000, 0.05);
+    sig(lo, 0.002819, 4, "CP low");
+    sig(hi, 0.014369, 5, "CP high");
+    sig(clopper_pearson(0, 1000, 0.05).1, 0.003682, 4, "CP 0 of 1000");
+    sig(3.0 / 1000.0, 0.003, 1, "rule of three");
+    sig(zero_rate_upper(1.0), 2.996, 4, "zero events");
+}
+
+#[test]
+fn duplex_state_probabilities_section_5() {
+    let p = Duplex {
+        lam: LAM,
+        mu: MU,
+        lam_sb: LAM,
+        detection: 30.0 / 3600.0,
+        switchover: 60.0 / 3600.0,
+        coverage: 0.9,
+        manual: 2.0,
+        crews: 2,
+    };
+    let [_, _, d, s, x, zero] = duplex_states(&p);
+    sig(zero, 9.80e-5, 3, "0");
+    sig(x, 4.66e-5, 3, "1X");
+    sig(s, 1.47e-5, 3, "1S");
+    sig(d, 8.2e-6, 2, "1D");
+}
+
+#[test]
+fn instant_failover_chain_section_5() {
+    // Instant failover; an uncovered failure waits for its repair; 2 crews:
+    // 2 → 1c (covered, up) or 1x (uncovered, down); the spare's own failures
+    // (hot, monitored) are covered by definition.
+    use super::ctmc::{steady_state, Chain};
+    let u = |c: f64| {
+        let (l, m) = (LAM, MU);
+        // states: 0 = both up, 1 = one failed (serving), 2 = uncovered (down), 3 = both failed
+        let chain = Chain::new(
+            4,
+            0,
+            vec![true, true, false, false],
+            vec![
+                (0, 1, l * c + l),
+                (0, 2, l * (1.0 - c)),
+                (1, 0, m),
+                (1, 3, l),
+                (2, 0, m),
+                (2, 3, l),
+                (3, 1, 2.0 * m),
+            ],
+        );
+        let pi = steady_state(&chain).unwrap();
+        pi[2] + pi[3]
+    };
+    sig(u(0.9), 1.0686e-3, 5, "c = 0.9");
+    sig(u(0.5), 4.951e-3, 4, "c = 0.5");
+    // ... against the static formula with a = MTTF/(MTTF+MTTR).
+    let a = single_unit(1000.0, 10.0);
+    sig(1.0 - static_coverage(a, 0.9), 1.0783e-3, 5, "static c = 0.9");
+    sig(1.0 - static_coverage(a, 0.5), 5.000e-3, 4, "static c = 0.5");
+}
