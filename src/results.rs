@@ -70,6 +70,9 @@ pub struct Prediction {
     pub mttf_h: Option<f64>,
     /// Median time to the first outage from all-up, hours (where the model gives it).
     pub median_first_outage_h: Option<f64>,
+    /// P(no outage by t) from all-up, (t hours, probability), where the model
+    /// gives the whole curve (the exact chain); empty otherwise.
+    pub survival: Vec<(f64, f64)>,
     /// Empty when exact; otherwise the assumption the scenario may break.
     pub assumption: String,
 }

@@ -1348,6 +1348,9 @@ pub fn survival_curve(b: &Built, times_h: &[f64]) -> Vec<f64> {
 /// The exact chain as a prediction beside a run.
 pub fn prediction(s: &Scenario) -> Result<Prediction, String> {
     let e = solve(s)?;
+    let b = build(s)?;
+    let times: Vec<f64> = (0..=50).map(|k| b.horizon_h * k as f64 / 50.0).collect();
+    let survival = times.iter().copied().zip(survival_curve(&b, &times)).collect();
     let years = s.simulation.horizon / YEAR;
     Ok(Prediction {
         model: "Markov chain (CTMC)".into(),
@@ -1358,6 +1361,7 @@ pub fn prediction(s: &Scenario) -> Result<Prediction, String> {
         p_outage_within_horizon: Some(e.p_outage_within_horizon),
         mttf_h: Some(e.mttf_h),
         median_first_outage_h: None,
+        survival,
         assumption: String::new(),
     })
 }

@@ -646,6 +646,7 @@ fn pred(model: &str, availability: f64, exact: bool, assumption: &str) -> Predic
         p_outage_within_horizon: None,
         mttf_h: None,
         median_first_outage_h: None,
+        survival: Vec::new(),
         assumption: if exact { String::new() } else { assumption.into() },
     }
 }

@@ -439,6 +439,21 @@ pub fn survival_series(r: &Report) -> SurvivalSeries {
                 .collect(),
         });
         for c in &e.run.analytic {
+            if !c.prediction.survival.is_empty() {
+                s.curves.push(SurvivalCurve {
+                    label: match param {
+                        Some(_) => format!("{}, exact: {label}", c.prediction.model),
+                        None => format!("{}, exact", c.prediction.model),
+                    },
+                    points: c
+                        .prediction
+                        .survival
+                        .iter()
+                        .map(|&(t, p)| (t / div, p, p, p))
+                        .collect(),
+                });
+                continue;
+            }
             if let Some(po) = c.prediction.p_outage_within_horizon {
                 s.markers.push((
                     format!("{}: {label}", c.prediction.model),
@@ -495,7 +510,11 @@ fn draw_survival(area: &Area, s: &SurvivalSeries, title: &str) -> DrawResult {
                 c.points.iter().map(|p| (p.0, p.1)),
                 col.stroke_width(2),
             ))?
-            .label(format!("{} (95% CI band)", c.label))
+            .label(if c.points.iter().all(|p| p.2 == p.3) {
+                c.label.clone()
+            } else {
+                format!("{} (95% CI band)", c.label)
+            })
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], col.stroke_width(2)));
     }
     for (i, m) in s.markers.iter().enumerate() {
