@@ -24,7 +24,10 @@ const SCENARIOS: &[(&str, u64)] = &[
 ];
 
 fn load(stem: &str) -> Scenario {
-    let path = format!("{}/benches/scenarios/{stem}.toml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/benches/scenarios/{stem}.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     outage::scenario::load(std::path::Path::new(&path), &[])
         .unwrap_or_else(|e| panic!("{e}"))
         .scenario
@@ -88,9 +91,7 @@ fn loading_and_reports(c: &mut Criterion) {
     let summary = outage::stats::summarize(&acc, &s, &causes, 2, 1.0);
     let dir = tempfile::tempdir().expect("temp dir");
     c.bench_function("report/write_all_files", |b| {
-        b.iter(|| {
-            report::write(dir.path(), &Report::Run(&summary), true).expect("report written")
-        })
+        b.iter(|| report::write(dir.path(), &Report::Run(&summary), true).expect("report written"))
     });
 }
 
@@ -159,7 +160,15 @@ repair = {{ mean = "10h" }}
     g.finish();
 }
 
-criterion_group!(benches, timelines, transitions, scale, ctmc, loading_and_reports, sweep);
+criterion_group!(
+    benches,
+    timelines,
+    transitions,
+    scale,
+    ctmc,
+    loading_and_reports,
+    sweep
+);
 criterion_main!(benches);
 
 /// The exact chain: build and solve a scenario of 21,952 states (3 zones x 13
@@ -179,8 +188,13 @@ placement = "zone"
 failure = { mean = "1000h" }
 repair = { mean = "10h" }
 "#;
-    let s = outage::scenario::load_str("ctmc.toml", text, &[]).expect("valid").scenario;
-    let states = outage::analytic::build::build(&s).expect("Markovian").chain.n;
+    let s = outage::scenario::load_str("ctmc.toml", text, &[])
+        .expect("valid")
+        .scenario;
+    let states = outage::analytic::build::build(&s)
+        .expect("Markovian")
+        .chain
+        .n;
     let mut g = c.benchmark_group("ctmc");
     g.sample_size(10);
     g.bench_function(format!("build_and_solve_{states}_states"), |b| {

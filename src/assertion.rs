@@ -73,7 +73,11 @@ pub fn parse(text: &str) -> Result<Assertion, String> {
 }
 
 fn metric(r: &RunSummary, m: &str) -> Estimate {
-    let point = |v: f64| Estimate { mean: v, lo: v, hi: v };
+    let point = |v: f64| Estimate {
+        mean: v,
+        lo: v,
+        hi: v,
+    };
     match m {
         "availability" => r.availability,
         "unavailability" => Estimate {
@@ -101,7 +105,10 @@ pub fn check(a: &Assertion, r: &RunSummary) -> Result<String, String> {
     };
     let ci = format!("{} = {} (95% CI {} – {})", a.metric, e.mean, e.lo, e.hi);
     if fails {
-        Err(format!("assertion failed: {}: {ci}; the CI bound {bound} is on the wrong side", a.text))
+        Err(format!(
+            "assertion failed: {}: {ci}; the CI bound {bound} is on the wrong side",
+            a.text
+        ))
     } else {
         Ok(format!("assertion holds: {}: {ci}", a.text))
     }
@@ -123,8 +130,13 @@ mod tests {
         let a = parse("availability >= 99.95%").unwrap();
         assert_eq!((a.op, a.value), (Op::Ge, 0.9995));
         let a = parse("p_outage_within_horizon<=0.1").unwrap();
-        assert_eq!((a.metric.as_str(), a.op, a.value), ("p_outage_within_horizon", Op::Le, 0.1));
-        assert!(parse("availabilty >= 99%").unwrap_err().contains("unknown metric"));
+        assert_eq!(
+            (a.metric.as_str(), a.op, a.value),
+            ("p_outage_within_horizon", Op::Le, 0.1)
+        );
+        assert!(parse("availabilty >= 99%")
+            .unwrap_err()
+            .contains("unknown metric"));
         assert!(parse("availability == 1").is_err());
         assert!(parse("availability >= lots").is_err());
     }
@@ -133,7 +145,10 @@ mod tests {
     fn fails_only_when_the_whole_ci_is_on_the_wrong_side() {
         let a = parse("availability >= 99.95%").unwrap();
         assert!(check(&a, &run(0.9990, 0.9989, 0.9991)).is_err());
-        assert!(check(&a, &run(0.9994, 0.9993, 0.99955)).is_ok(), "straddles");
+        assert!(
+            check(&a, &run(0.9994, 0.9993, 0.99955)).is_ok(),
+            "straddles"
+        );
         assert!(check(&a, &run(0.9999, 0.9998, 0.99995)).is_ok());
         let b = parse("unavailability < 1e-3").unwrap();
         assert!(check(&b, &run(0.9990, 0.9985, 0.9989)).is_err());

@@ -208,7 +208,9 @@ fn simulate(s: &Scenario, plan: &Plan, show: bool) -> Result<(Acc, f64, Option<S
     let outcome = runner::simulate(s, plan, &|k| bar.inc(k), &CANCEL).map_err(Failure::Runtime)?;
     bar.finish_and_clear();
     match outcome {
-        Outcome::Done { acc, stopped_early } => Ok((acc, t0.elapsed().as_secs_f64(), stopped_early)),
+        Outcome::Done { acc, stopped_early } => {
+            Ok((acc, t0.elapsed().as_secs_f64(), stopped_early))
+        }
         Outcome::Cancelled { acc } => {
             let total = plan.end - plan.start;
             let saved = match &plan.checkpoint {
@@ -239,7 +241,9 @@ fn parse_shard(text: &str) -> Result<(u64, u64), Failure> {
         .and_then(|(i, n)| Some((i.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)));
     match parsed {
         Some((i, n)) if n >= 1 && (1..=n).contains(&i) => Ok((i, n)),
-        _ => Err(bad(format!("--shard `{text}`: expected I/N with 1 <= I <= N, e.g. --shard 2/4"))),
+        _ => Err(bad(format!(
+            "--shard `{text}`: expected I/N with 1 <= I <= N, e.g. --shard 2/4"
+        ))),
     }
 }
 
@@ -248,7 +252,9 @@ fn parse_method(m: &Option<String>) -> Result<Option<Method>, Failure> {
         None => Ok(None),
         Some("plain") => Ok(Some(Method::Plain)),
         Some("importance") => Ok(Some(Method::Importance)),
-        Some(other) => Err(bad(format!("--method `{other}`: expected plain or importance"))),
+        Some(other) => Err(bad(format!(
+            "--method `{other}`: expected plain or importance"
+        ))),
     }
 }
 
@@ -274,7 +280,11 @@ fn emit(rep: &Report, dir: &Path, json: bool, force: bool) -> Result<(), Failure
     }
     let files = report::write(dir, rep, force).map_err(Failure::Runtime)?;
     if !json {
-        out(&format!("report: {} ({} files)\n", dir.display(), files.len()));
+        out(&format!(
+            "report: {} ({} files)\n",
+            dir.display(),
+            files.len()
+        ));
     }
     Ok(())
 }
@@ -282,8 +292,12 @@ fn emit(rep: &Report, dir: &Path, json: bool, force: bool) -> Result<(), Failure
 fn run(args: RunArgs) -> Result<(), Failure> {
     let c = &args.common;
     set_threads(c.threads)?;
-    if args.files.len() > 1 && (c.out.is_some() || args.shard.is_some() || args.checkpoint.is_some()) {
-        return Err(bad("--out, --shard and --checkpoint take one scenario file at a time"));
+    if args.files.len() > 1
+        && (c.out.is_some() || args.shard.is_some() || args.checkpoint.is_some())
+    {
+        return Err(bad(
+            "--out, --shard and --checkpoint take one scenario file at a time",
+        ));
     }
     if c.timelines == Some(0) {
         return Err(bad("--timelines must be at least 1"));
@@ -294,7 +308,9 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     }
     if let Some(x) = args.target_rel_error {
         if !(x > 0.0 && x.is_finite()) {
-            return Err(bad("--target-rel-error must be a positive number, e.g. 0.05"));
+            return Err(bad(
+                "--target-rel-error must be a positive number, e.g. 0.05",
+            ));
         }
     }
     if !(args.max_time > 0.0) {
@@ -315,7 +331,10 @@ fn run(args: RunArgs) -> Result<(), Failure> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| f.display().to_string()),
-            text: String::from_utf8_lossy(&std::fs::read(f).map_err(|e| Failure::Runtime(e.into()))?).into_owned(),
+            text: String::from_utf8_lossy(
+                &std::fs::read(f).map_err(|e| Failure::Runtime(e.into()))?,
+            )
+            .into_owned(),
             sets: c.set.clone(),
             timelines: c.timelines,
             seed: c.seed,
@@ -328,7 +347,10 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         for (_, s) in points(&l) {
             check_work(s, args.no_limit)?;
         }
-        let dir = c.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&l.scenario.name));
+        let dir = c
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("output").join(&l.scenario.name));
         report::check_out_dir(&dir, c.force).map_err(|e| bad(format!("{e:#}")))?;
         jobs.push((l, source, dir));
     }
@@ -345,7 +367,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
                 // is Markovian, importance splitting on the engine otherwise.
                 let built = outage::analytic::build::build(s).ok();
                 let markov = built.as_ref().map(|b| (&b.chain, b.level.as_slice()));
-                let mut r = outage::rare::run_rare(s, markov).map_err(|e| Failure::Runtime(anyhow::anyhow!("{}: {e}", s.name)))?;
+                let mut r = outage::rare::run_rare(s, markov)
+                    .map_err(|e| Failure::Runtime(anyhow::anyhow!("{}: {e}", s.name)))?;
                 outage::analytic::attach(s, &mut r);
                 summaries.push((value, r));
                 continue;
@@ -359,8 +382,13 @@ fn run(args: RunArgs) -> Result<(), Failure> {
                 start,
                 end,
                 target_rel_error: args.target_rel_error,
-                time_limit: args.target_rel_error.map(|_| Duration::from_secs_f64(args.max_time)),
-                checkpoint: args.checkpoint.as_ref().map(|d| d.join(format!("point-{k}"))),
+                time_limit: args
+                    .target_rel_error
+                    .map(|_| Duration::from_secs_f64(args.max_time)),
+                checkpoint: args
+                    .checkpoint
+                    .as_ref()
+                    .map(|d| d.join(format!("point-{k}"))),
             };
             let (acc, elapsed, note) = simulate(s, &plan, show)?;
             if let Some(n) = note {
@@ -374,7 +402,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         }
         if let Some((i, n)) = shard {
             std::fs::create_dir_all(&dir).map_err(|e| Failure::Runtime(e.into()))?;
-            let text = serde_json::to_string_pretty(&partial).map_err(|e| Failure::Runtime(e.into()))?;
+            let text =
+                serde_json::to_string_pretty(&partial).map_err(|e| Failure::Runtime(e.into()))?;
             report::write_atomic(&dir, partial::FILE, text.as_bytes()).map_err(Failure::Runtime)?;
             let p = &partial.points[0];
             out(&format!(
@@ -405,7 +434,10 @@ fn report_and_assert(
         Some(sw) => {
             sweep = SweepResult {
                 parameter: sw.parameter.clone(),
-                points: summaries.drain(..).map(|(v, r)| (v.unwrap_or(f64::NAN), r)).collect(),
+                points: summaries
+                    .drain(..)
+                    .map(|(v, r)| (v.unwrap_or(f64::NAN), r))
+                    .collect(),
             };
             Report::Sweep(&sweep)
         }
@@ -442,7 +474,10 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
         parts.push((d.clone(), partial::read(d).map_err(bad)?));
     }
     let m = partial::merge(&parts).map_err(bad)?;
-    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&m.loaded.scenario.name));
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(&m.loaded.scenario.name));
     report::check_out_dir(&dir, args.force).map_err(|e| bad(format!("{e:#}")))?;
     let scen = points(&m.loaded);
     let summaries = m

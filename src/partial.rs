@@ -30,7 +30,8 @@ pub struct Source {
 impl Source {
     /// Loads and resolves the scenario (overrides applied to every sweep point).
     pub fn load(&self) -> Result<Loaded, String> {
-        let mut l = scenario::load_str(&self.file, &self.text, &self.sets).map_err(|d| d.to_string())?;
+        let mut l =
+            scenario::load_str(&self.file, &self.text, &self.sets).map_err(|d| d.to_string())?;
         let apply = |s: &mut crate::model::Scenario| {
             if let Some(n) = self.timelines {
                 s.simulation.timelines = n;
@@ -79,7 +80,14 @@ impl Partial {
         }
     }
 
-    pub fn push(&mut self, value: Option<f64>, s: &crate::model::Scenario, range: (u64, u64), acc: &Acc, elapsed_s: f64) {
+    pub fn push(
+        &mut self,
+        value: Option<f64>,
+        s: &crate::model::Scenario,
+        range: (u64, u64),
+        acc: &Acc,
+        elapsed_s: f64,
+    ) {
         self.points.push(Point {
             value,
             hash: format!("{:016x}", scenario_hash(s)),
@@ -96,9 +104,14 @@ impl Partial {
 pub fn read(dir: &Path) -> Result<Partial, String> {
     let f = dir.join(FILE);
     let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-    let p: Partial = serde_json::from_str(&text).map_err(|e| format!("{}: not a partial result ({e})", f.display()))?;
+    let p: Partial = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a partial result ({e})", f.display()))?;
     if p.format != FORMAT {
-        return Err(format!("{}: unknown partial format `{}`", f.display(), p.format));
+        return Err(format!(
+            "{}: unknown partial format `{}`",
+            f.display(),
+            p.format
+        ));
     }
     Ok(p)
 }
@@ -112,7 +125,9 @@ pub struct Merged {
 /// Checks that `parts` are shards of one run that tile its timelines exactly,
 /// and merges them.
 pub fn merge(parts: &[(PathBuf, Partial)]) -> Result<Merged, String> {
-    let (d0, p0) = parts.first().ok_or("merge needs at least one partial folder")?;
+    let (d0, p0) = parts
+        .first()
+        .ok_or("merge needs at least one partial folder")?;
     for (d, p) in &parts[1..] {
         if p.version != p0.version {
             return Err(format!(
@@ -136,13 +151,19 @@ pub fn merge(parts: &[(PathBuf, Partial)]) -> Result<Merged, String> {
             ));
         }
     }
-    let loaded = p0.source.load().map_err(|e| format!("the scenario stored in {}: {e}", d0.display()))?;
+    let loaded = p0
+        .source
+        .load()
+        .map_err(|e| format!("the scenario stored in {}: {e}", d0.display()))?;
     let scenarios: Vec<&crate::model::Scenario> = match &loaded.sweep {
         Some(sw) => sw.points.iter().map(|(_, s)| s).collect(),
         None => vec![&loaded.scenario],
     };
     if scenarios.len() != p0.points.len() {
-        return Err(format!("{}: the partial does not match its scenario", d0.display()));
+        return Err(format!(
+            "{}: the partial does not match its scenario",
+            d0.display()
+        ));
     }
     let mut points = Vec::new();
     for (k, s) in scenarios.iter().enumerate() {
@@ -176,11 +197,18 @@ pub fn merge(parts: &[(PathBuf, Partial)]) -> Result<Merged, String> {
                 ));
             }
             if a > at {
-                return Err(format!("timelines {at}..{a} are in no partial: a shard is missing"));
+                return Err(format!(
+                    "timelines {at}..{a} are in no partial: a shard is missing"
+                ));
             }
-            let x = Acc::from_text(&pt.acc).ok_or_else(|| format!("{}: damaged accumulator", d.display()))?;
+            let x = Acc::from_text(&pt.acc)
+                .ok_or_else(|| format!("{}: damaged accumulator", d.display()))?;
             if x.n != b - a {
-                return Err(format!("{}: damaged partial (range {a}..{b} holds {} timelines)", d.display(), x.n));
+                return Err(format!(
+                    "{}: damaged partial (range {a}..{b} holds {} timelines)",
+                    d.display(),
+                    x.n
+                ));
             }
             match acc.as_mut() {
                 Some(m) => m.merge(&x),
@@ -190,7 +218,9 @@ pub fn merge(parts: &[(PathBuf, Partial)]) -> Result<Merged, String> {
             at = b;
         }
         if at < total {
-            return Err(format!("timelines {at}..{total} are in no partial: a shard is missing"));
+            return Err(format!(
+                "timelines {at}..{total} are in no partial: a shard is missing"
+            ));
         }
         points.push((
             p0.points[k].value,

@@ -33,7 +33,10 @@ pub struct Plan {
 #[derive(Debug)]
 pub enum Outcome {
     /// The plan's range, or less when a target or time limit stopped it.
-    Done { acc: Acc, stopped_early: Option<String> },
+    Done {
+        acc: Acc,
+        stopped_early: Option<String>,
+    },
     /// Cancelled (Ctrl-C) after `acc.n` timelines; the checkpoint, if any, holds them.
     Cancelled { acc: Acc },
 }

@@ -489,9 +489,16 @@ impl Acc {
             self.n.to_string(),
             self.events.to_string(),
         ];
-        for m in [&self.down, &self.degraded, &self.req_loss, &self.outages, &self.failovers, &self.lost]
-            .into_iter()
-            .chain(self.tier_down.iter())
+        for m in [
+            &self.down,
+            &self.degraded,
+            &self.req_loss,
+            &self.outages,
+            &self.failovers,
+            &self.lost,
+        ]
+        .into_iter()
+        .chain(self.tier_down.iter())
         {
             v.push(m.s1.to_string());
             v.push(m.s2.to_string());

@@ -98,7 +98,9 @@ pub fn independent_twin(s: &Scenario) -> Scenario {
                 .map(|d| {
                     let mut path = s.domain_path(d);
                     path.reverse();
-                    path.into_iter().map(|a| level_of_orig[s.domains[a].level]).collect()
+                    path.into_iter()
+                        .map(|a| level_of_orig[s.domains[a].level])
+                        .collect()
                 })
                 .unwrap_or_default();
             chain.extend(&extra[ti]);
@@ -147,7 +149,9 @@ mod tests {
     use crate::scenario::load_str;
 
     fn scen(text: &str) -> Scenario {
-        load_str("t.toml", text, &[]).expect("valid scenario").scenario
+        load_str("t.toml", text, &[])
+            .expect("valid scenario")
+            .scenario
     }
 
     #[test]
@@ -185,7 +189,9 @@ repair = { mean = "10h" }
             assert_eq!(t.levels[t.domains[path[1]].level].name, "zone");
             assert_eq!(
                 t.levels[t.domains[path[1]].level].failure,
-                Some(Dist::Exponential { mean: crate::model::YEAR })
+                Some(Dist::Exponential {
+                    mean: crate::model::YEAR
+                })
             );
         }
     }

@@ -26,13 +26,21 @@ fn bundled_markovian_scenarios_agree_with_their_exact_chain() {
                 continue;
             };
             s.simulation.timelines = s.simulation.timelines.min(20_000);
-            let cfg = RunConfig { seed: s.simulation.seed, start: 0, end: s.simulation.timelines };
+            let cfg = RunConfig {
+                seed: s.simulation.seed,
+                start: 0,
+                end: s.simulation.timelines,
+            };
             let acc = engine::run(&s, &cfg, &|_| {}, &AtomicBool::new(false)).unwrap();
             let n = acc.n;
             let u = acc.down.estimate(n, outage::stats::FP).mean;
             let se = acc.down.std_error(n, outage::stats::FP);
             let ux = 1.0 - p.availability;
-            assert!(se > 0.0, "{}: no downtime observed; pick more timelines", f.display());
+            assert!(
+                se > 0.0,
+                "{}: no downtime observed; pick more timelines",
+                f.display()
+            );
             assert!(
                 (u - ux).abs() <= 4.0 * se,
                 "{}: simulated U {u:.4e} vs exact {ux:.4e} (se {se:.1e})",

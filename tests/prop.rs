@@ -11,9 +11,28 @@ use std::sync::atomic::AtomicBool;
 const CASES: usize = 4000;
 
 const EXTREMES: &[&str] = &[
-    "0", "-1", "1e308", "-1e308", "nan", "inf", "-inf", "1e-320", "99999999999999999999999",
-    "\"0s\"", "\"1e308y\"", "\"-5h\"", "\"nan h\"", "\"\"", "[]", "{}", "\"100%\"", "\"1000%\"",
-    "true", "\"zone-9\"", "4294967296", "0.0000001",
+    "0",
+    "-1",
+    "1e308",
+    "-1e308",
+    "nan",
+    "inf",
+    "-inf",
+    "1e-320",
+    "99999999999999999999999",
+    "\"0s\"",
+    "\"1e308y\"",
+    "\"-5h\"",
+    "\"nan h\"",
+    "\"\"",
+    "[]",
+    "{}",
+    "\"100%\"",
+    "\"1000%\"",
+    "true",
+    "\"zone-9\"",
+    "4294967296",
+    "0.0000001",
 ];
 
 fn corpus() -> Vec<String> {
@@ -51,8 +70,12 @@ fn mutate(text: &str, rng: &mut Xoshiro256PlusPlus) -> String {
                 // Swap the values of two assignments.
                 let j = rng.random_range(0..lines.len());
                 if let (Some((ka, va)), Some((kb, vb))) = (
-                    lines[i].split_once('=').map(|(a, b)| (a.to_string(), b.to_string())),
-                    lines[j].split_once('=').map(|(a, b)| (a.to_string(), b.to_string())),
+                    lines[i]
+                        .split_once('=')
+                        .map(|(a, b)| (a.to_string(), b.to_string())),
+                    lines[j]
+                        .split_once('=')
+                        .map(|(a, b)| (a.to_string(), b.to_string())),
                 ) {
                     lines[i] = format!("{ka}={vb}");
                     lines[j] = format!("{kb}={va}");
@@ -109,7 +132,11 @@ fn mutated_scenarios_never_panic_or_hang() {
                     s.simulation.timelines = 2;
                     // What the CLI would refuse without --no-limit is not run here.
                     if outage::runner::estimated_events(&s) < 2e5 {
-                        let cfg = RunConfig { seed: 1, start: 0, end: 2 };
+                        let cfg = RunConfig {
+                            seed: 1,
+                            start: 0,
+                            end: 2,
+                        };
                         engine::run(&s, &cfg, &|_| {}, &AtomicBool::new(false));
                     }
                     true
@@ -117,7 +144,10 @@ fn mutated_scenarios_never_panic_or_hang() {
             }
         });
         if tc.elapsed().as_secs_f64() > 1.0 {
-            eprintln!("slow case {case} ({:.1}s):\n{text}", tc.elapsed().as_secs_f64());
+            eprintln!(
+                "slow case {case} ({:.1}s):\n{text}",
+                tc.elapsed().as_secs_f64()
+            );
         }
         match result {
             Ok(true) => ok += 1,
@@ -125,6 +155,12 @@ fn mutated_scenarios_never_panic_or_hang() {
             Err(_) => panic!("case {case} panicked on:\n{text}"),
         }
     }
-    assert!(ok > 100 && err > 100, "both outcomes exercised: {ok} runs, {err} errors");
-    eprintln!("{CASES} mutated scenarios: {ok} ran, {err} rejected, {:.1}s", t0.elapsed().as_secs_f64());
+    assert!(
+        ok > 100 && err > 100,
+        "both outcomes exercised: {ok} runs, {err} errors"
+    );
+    eprintln!(
+        "{CASES} mutated scenarios: {ok} ran, {err} rejected, {:.1}s",
+        t0.elapsed().as_secs_f64()
+    );
 }

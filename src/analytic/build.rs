@@ -106,10 +106,7 @@ fn time(what: &str, d: &Dist) -> Result<Time, String> {
     match d {
         d if d.is_zero() => Ok(Time::Zero),
         Dist::Exponential { mean } if *mean > 0.0 => Ok(Time::Rate(HOUR / mean)),
-        other => Err(format!(
-            "{what} is {}, not exponential",
-            family(other)
-        )),
+        other => Err(format!("{what} is {}, not exponential", family(other))),
     }
 }
 
@@ -345,7 +342,11 @@ impl Model {
             match &d.strategy {
                 crate::model::Strategy::AllAtOnce => push(0, n, &mut batches),
                 crate::model::Strategy::Rolling { batch } => push(0, *batch as usize, &mut batches),
-                crate::model::Strategy::Canary { canary, bake: bk, batch } => {
+                crate::model::Strategy::Canary {
+                    canary,
+                    bake: bk,
+                    batch,
+                } => {
                     let c = (*canary as usize).min(n);
                     batches.push((0, c));
                     push(c, batch.map(|b| b as usize).unwrap_or(n), &mut batches);
@@ -394,7 +395,11 @@ impl Model {
             // Deploys and maintenance name instances (batches, rolling order):
             // those instances are not exchangeable.
             let mut named = vec![false; inst_tier.len()];
-            for t in deps.iter().map(|d| &d.targets).chain(mnts.iter().map(|m| &m.targets)) {
+            for t in deps
+                .iter()
+                .map(|d| &d.targets)
+                .chain(mnts.iter().map(|m| &m.targets))
+            {
                 for &i in t {
                     named[i] = true;
                 }
@@ -781,12 +786,9 @@ impl Step<'_> {
                 self.s.slots[ti][s].cand = NONE;
                 self.s.slots[ti][s].phase = Phase::Serving;
             }
-        } else if let Some(s) = (0..self.s.slots[ti].len()).find(|&s| {
-            matches!(
-                self.s.slots[ti][s].phase,
-                Phase::WaitRepair | Phase::Failed
-            )
-        }) {
+        } else if let Some(s) = (0..self.s.slots[ti].len())
+            .find(|&s| matches!(self.s.slots[ti][s].phase, Phase::WaitRepair | Phase::Failed))
+        {
             self.swap_active(ti, s, i);
         }
     }
@@ -1091,7 +1093,11 @@ fn events(m: &Model, s: &St) -> Vec<(Ev, f64)> {
         }
     }
     for (k, mm) in m.mnts.iter().enumerate() {
-        let r = if s.mnt[k].is_some() { mm.duration } else { mm.rate };
+        let r = if s.mnt[k].is_some() {
+            mm.duration
+        } else {
+            mm.rate
+        };
         out.push((Ev::Maint(k), r));
     }
     out
@@ -1181,7 +1187,9 @@ fn canonical(m: &Model, mut s: St) -> St {
     let mut relabel: Vec<u16> = (0..s.inst.len() as u16).collect();
     let mut changed = false;
     for g in &m.groups {
-        if g.windows(2).all(|w| (s.inst[w[0]], qpos[w[0]]) <= (s.inst[w[1]], qpos[w[1]])) {
+        if g.windows(2)
+            .all(|w| (s.inst[w[0]], qpos[w[0]]) <= (s.inst[w[1]], qpos[w[1]]))
+        {
             continue;
         }
         let mut order: Vec<usize> = g.clone();
@@ -1350,7 +1358,11 @@ pub fn prediction(s: &Scenario) -> Result<Prediction, String> {
     let e = solve(s)?;
     let b = build(s)?;
     let times: Vec<f64> = (0..=50).map(|k| b.horizon_h * k as f64 / 50.0).collect();
-    let survival = times.iter().copied().zip(survival_curve(&b, &times)).collect();
+    let survival = times
+        .iter()
+        .copied()
+        .zip(survival_curve(&b, &times))
+        .collect();
     let years = s.simulation.horizon / YEAR;
     Ok(Prediction {
         model: "Markov chain (CTMC)".into(),

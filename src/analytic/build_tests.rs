@@ -5,7 +5,9 @@ use super::build::{build, solve, Exact};
 use crate::scenario::load_str;
 
 fn exact(text: &str) -> Exact {
-    let s = load_str("t.toml", text, &[]).expect("valid scenario").scenario;
+    let s = load_str("t.toml", text, &[])
+        .expect("valid scenario")
+        .scenario;
     solve(&s).unwrap_or_else(|e| panic!("refused: {e}"))
 }
 
@@ -19,7 +21,9 @@ fn close(got: f64, want: f64, digits: u32, what: &str) {
 }
 
 fn kofn(k: u32, n: u32, crews: Option<u32>) -> String {
-    let crews = crews.map(|c| format!("repair_crews = {c}\n")).unwrap_or_default();
+    let crews = crews
+        .map(|c| format!("repair_crews = {c}\n"))
+        .unwrap_or_default();
     format!(
         r#"
 [simulation]
@@ -37,34 +41,134 @@ repair = {{ mean = "10h" }}
 /// (A, MTTF h, outages/y, MDT h, U over 1 y, E[outages] 1 y, P(outage in 1 y)) with
 /// their printed significant digits.
 #[allow(clippy::too_many_arguments)]
-fn check(e: &Exact, id: &str, a: (f64, u32), mttf: (f64, u32), f: (f64, u32), mdt: (f64, u32), uh: (f64, u32), oh: (f64, u32), p: (f64, u32)) {
+fn check(
+    e: &Exact,
+    id: &str,
+    a: (f64, u32),
+    mttf: (f64, u32),
+    f: (f64, u32),
+    mdt: (f64, u32),
+    uh: (f64, u32),
+    oh: (f64, u32),
+    p: (f64, u32),
+) {
     close(e.availability, a.0, a.1, &format!("{id} A"));
     close(e.mttf_h, mttf.0, mttf.1, &format!("{id} MTTF"));
     close(e.outages_per_year, f.0, f.1, &format!("{id} outages/y"));
     close(e.mdt_h, mdt.0, mdt.1, &format!("{id} MDT"));
-    close(1.0 - e.availability_horizon, uh.0, uh.1, &format!("{id} U 1y"));
+    close(
+        1.0 - e.availability_horizon,
+        uh.0,
+        uh.1,
+        &format!("{id} U 1y"),
+    );
     close(e.outages_horizon, oh.0, oh.1, &format!("{id} outages 1y"));
-    close(e.p_outage_within_horizon, p.0, p.1, &format!("{id} P(outage)"));
+    close(
+        e.p_outage_within_horizon,
+        p.0,
+        p.1,
+        &format!("{id} P(outage)"),
+    );
 }
 
 #[test]
 fn t1_to_t8_k_of_n() {
     let e = exact(&kofn(1, 1, None));
-    check(&e, "T1", (0.9900990099, 10), (1000.0, 4), (8.679208, 7), (10.0, 4), (9.889807e-3, 7), (8.679306, 7), (0.999844, 6));
+    check(
+        &e,
+        "T1",
+        (0.9900990099, 10),
+        (1000.0, 4),
+        (8.679208, 7),
+        (10.0, 4),
+        (9.889807e-3, 7),
+        (8.679306, 7),
+        (0.999844, 6),
+    );
     let e = exact(&kofn(1, 2, Some(1)));
-    check(&e, "T2", (0.9998039600, 10), (51500.0, 5), (0.1718487, 7), (10.0, 4), (1.955950e-4, 7), (0.1716546, 7), (0.156383, 6));
+    check(
+        &e,
+        "T2",
+        (0.9998039600, 10),
+        (51500.0, 5),
+        (0.1718487, 7),
+        (10.0, 4),
+        (1.955950e-4, 7),
+        (0.1716546, 7),
+        (0.156383, 6),
+    );
     let e = exact(&kofn(1, 2, None));
-    check(&e, "T3", (0.9999019704, 10), (51500.0, 5), (0.1718655, 7), (5.0, 4), (9.786352e-5, 7), (0.1716724, 7), (0.156383, 6));
+    check(
+        &e,
+        "T3",
+        (0.9999019704, 10),
+        (51500.0, 5),
+        (0.1718655, 7),
+        (5.0, 4),
+        (9.786352e-5, 7),
+        (0.1716724, 7),
+        (0.156383, 6),
+    );
     let e = exact(&kofn(2, 3, Some(1)));
-    check(&e, "T4", (0.9994119964, 10), (17500.0, 5), (0.5103405, 7), (10.1, 3), (5.866558e-4, 7), (0.5097646, 7), (0.393859, 6));
+    check(
+        &e,
+        "T4",
+        (0.9994119964, 10),
+        (17500.0, 5),
+        (0.5103405, 7),
+        (10.1, 3),
+        (5.866558e-4, 7),
+        (0.5097646, 7),
+        (0.393859, 6),
+    );
     let e = exact(&kofn(2, 3, None));
-    check(&e, "T5", (0.9997078524, 10), (17500.0, 5), (0.5104916, 7), (5.01667, 6), (2.916534e-4, 7), (0.5099208, 7), (0.393859, 6));
+    check(
+        &e,
+        "T5",
+        (0.9997078524, 10),
+        (17500.0, 5),
+        (0.5104916, 7),
+        (5.01667, 6),
+        (2.916534e-4, 7),
+        (0.5099208, 7),
+        (0.393859, 6),
+    );
     let e = exact(&kofn(3, 5, Some(1)));
-    check(&e, "T6", (0.9999418171, 10), (180783.3, 7), (0.04999329, 7), (10.202, 5), (5.797992e-5, 7), (0.04987819, 7), (0.0472341, 6));
+    check(
+        &e,
+        "T6",
+        (0.9999418171, 10),
+        (180783.3, 7),
+        (0.04999329, 7),
+        (10.202, 5),
+        (5.797992e-5, 7),
+        (0.04987819, 7),
+        (0.0472341, 6),
+    );
     let e = exact(&kofn(3, 5, None));
-    check(&e, "T7", (0.9999904377, 10), (355783.3, 7), (0.02502164, 7), (3.35003, 6), (9.542565e-6, 7), (0.02497954, 7), (0.0242984, 6));
+    check(
+        &e,
+        "T7",
+        (0.9999904377, 10),
+        (355783.3, 7),
+        (0.02502164, 7),
+        (3.35003, 6),
+        (9.542565e-6, 7),
+        (0.02497954, 7),
+        (0.0242984, 6),
+    );
     let e = exact(&kofn(1, 3, None));
-    check(&e, "T8", (0.9999990294, 10), (3451833.0, 7), (0.002552458, 7), (3.33333, 6), (9.685803e-7, 7), (0.002548143, 7), (0.00253204, 6));
+    check(
+        &e,
+        "T8",
+        (0.9999990294, 10),
+        (3451833.0, 7),
+        (0.002552458, 7),
+        (3.33333, 6),
+        (9.685803e-7, 7),
+        (0.002548143, 7),
+        (0.00253204, 6),
+    );
 }
 
 fn duplex(extra: &str) -> String {
@@ -87,9 +191,29 @@ repair = {{ mean = "10h" }}
 #[test]
 fn t9_t10_cold_and_warm_standby() {
     let e = exact(&duplex("standby = \"cold\""));
-    check(&e, "T9", (0.9999009999, 10), (102000.0, 6), (0.08678349, 7), (10.0, 4), (9.877425e-5, 7), (0.08668451, 7), (0.0822711, 6));
+    check(
+        &e,
+        "T9",
+        (0.9999009999, 10),
+        (102000.0, 6),
+        (0.08678349, 7),
+        (10.0, 4),
+        (9.877425e-5, 7),
+        (0.08668451, 7),
+        (0.0822711, 6),
+    );
     let e = exact(&duplex("standby = \"warm\"\nwarm_factor = 0.1"));
-    check(&e, "T10", (0.9998912087, 10), (92818.18, 7), (0.09536648, 7), (10.0, 4), (1.085433e-4, 7), (0.09525782, 7), (0.0900332, 6));
+    check(
+        &e,
+        "T10",
+        (0.9998912087, 10),
+        (92818.18, 7),
+        (0.09536648, 7),
+        (10.0, 4),
+        (1.085433e-4, 7),
+        (0.09525782, 7),
+        (0.0900332, 6),
+    );
 }
 
 #[test]
@@ -109,7 +233,17 @@ switchover = { mean = "60s" }
 manual_recovery = { mean = "30m" }
 "#;
     let e = exact(text);
-    check(&e, "T11", (0.9998325214, 10), (1000.0, 4), (8.764532, 7), (0.167507, 6), (1.673114e-4, 7), (8.764533, 7), (0.999844, 6));
+    check(
+        &e,
+        "T11",
+        (0.9998325214, 10),
+        (1000.0, 4),
+        (8.764532, 7),
+        (0.167507, 6),
+        (1.673114e-4, 7),
+        (8.764533, 7),
+        (0.999844, 6),
+    );
     let text = r#"
 [simulation]
 horizon = "8766h"
@@ -129,8 +263,22 @@ manual_recovery = { mean = "30m" }
     // repaired, the tier stays down until detection/manual recovery removes it. The
     // difference is 2e-4 of U (far below Monte Carlo resolution); the remaining
     // columns match the table to 4 digits.
-    check(&e, "T11b", (0.9997924073, 7), (500.0, 3), (17.35746, 4), (0.10484, 3), (2.074240e-4, 3), (17.35765, 4), (1.0 - 2.4e-8, 9));
-    assert!(((1.0 - e.availability) / 2.075927e-4 - 1.0).abs() < 5e-4, "{}", 1.0 - e.availability);
+    check(
+        &e,
+        "T11b",
+        (0.9997924073, 7),
+        (500.0, 3),
+        (17.35746, 4),
+        (0.10484, 3),
+        (2.074240e-4, 3),
+        (17.35765, 4),
+        (1.0 - 2.4e-8, 9),
+    );
+    assert!(
+        ((1.0 - e.availability) / 2.075927e-4 - 1.0).abs() < 5e-4,
+        "{}",
+        1.0 - e.availability
+    );
 }
 
 #[test]
@@ -147,7 +295,17 @@ beta = 0.1
 repair = { mean = "10h" }
 "#;
     let e = exact(text);
-    check(&e, "T13", (0.9989215170, 10), (8638.655, 7), (1.015002, 7), (9.31425, 6), (1.077210e-3, 7), (1.014847, 7), (0.637505, 6));
+    check(
+        &e,
+        "T13",
+        (0.9989215170, 10),
+        (8638.655, 7),
+        (1.015002, 7),
+        (9.31425, 6),
+        (1.077210e-3, 7),
+        (1.014847, 7),
+        (0.637505, 6),
+    );
     // §6 (b) closed form: A = mu/(beta lam + mu) [1 - ((1-beta) rho / (1 + (1-beta) rho))^2].
     let (lam, mu, b): (f64, f64, f64) = (1e-3, 0.1, 0.1);
     let r = (1.0 - b) * lam / mu;
@@ -178,17 +336,51 @@ repair = {{ mean = "10h" }}
 #[test]
 fn t15_to_t17_zones() {
     let e = exact(&zones(1, 1));
-    check(&e, "T15", (0.9999988905, 10), (2836339.0, 7), (0.003107529, 7), (3.12991, 6), (1.107295e-6, 7), (0.003102396, 7), (0.00308078, 6));
+    check(
+        &e,
+        "T15",
+        (0.9999988905, 10),
+        (2836339.0, 7),
+        (0.003107529, 7),
+        (3.12991, 6),
+        (1.107295e-6, 7),
+        (0.003102396, 7),
+        (0.00308078, 6),
+    );
     let e = exact(&zones(2, 3));
-    check(&e, "T16", (0.9999984409, 10), (1386409.0, 7), (0.006347757, 7), (2.15301, 6), (1.556920e-6, 7), (0.006340836, 7), (0.00629608, 6));
+    check(
+        &e,
+        "T16",
+        (0.9999984409, 10),
+        (1386409.0, 7),
+        (0.006347757, 7),
+        (2.15301, 6),
+        (1.556920e-6, 7),
+        (0.006340836, 7),
+        (0.00629608, 6),
+    );
     let e = exact(&zones(5, 10));
-    check(&e, "T17", (0.9998698940, 10), (22488.14, 7), (0.3947342, 7), (2.88931, 6), (1.299452e-4, 7), (0.3943793, 7), (0.322668, 6));
+    check(
+        &e,
+        "T17",
+        (0.9998698940, 10),
+        (22488.14, 7),
+        (0.3947342, 7),
+        (2.88931, 6),
+        (1.299452e-4, 7),
+        (0.3943793, 7),
+        (0.322668, 6),
+    );
 }
 
 #[test]
 fn az_table_rows() {
     // MODELS §6: 2 AZ x 10, 3 AZ x 6, 3 AZ x 4, needing 10.
-    let two = exact(&zones(5, 10).replace("count = 3", "count = 2").replace("instances = 15", "instances = 20"));
+    let two = exact(
+        &zones(5, 10)
+            .replace("count = 3", "count = 2")
+            .replace("instances = 15", "instances = 20"),
+    );
     close(1.0 - two.availability, 8.65659e-5, 6, "2x10 U");
     close(two.outages_per_year, 0.2624, 4, "2x10 f");
     let six = exact(&zones(6, 10));
@@ -238,7 +430,10 @@ fn refusals_say_why() {
     );
     let e = build(&s(&lognormal)).unwrap_err();
     assert!(e.contains("repair") && e.contains("lognormal"), "{e}");
-    let fixed = format!("{}\n[tiers.t.failover]\ndetection = \"30s\"\n", kofn(2, 3, None));
+    let fixed = format!(
+        "{}\n[tiers.t.failover]\ndetection = \"30s\"\n",
+        kofn(2, 3, None)
+    );
     let e = build(&s(&fixed)).unwrap_err();
     assert!(e.contains("detection") && e.contains("fixed"), "{e}");
     // 24 zones with one instance each: nothing is exchangeable.
@@ -268,7 +463,12 @@ fn profile_22k_states() {
     let t = std::time::Instant::now();
     let b = build(&s).unwrap();
     let c = &b.chain;
-    println!("build {} states {} transitions: {:?}", c.n, c.nnz(), t.elapsed());
+    println!(
+        "build {} states {} transitions: {:?}",
+        c.n,
+        c.nnz(),
+        t.elapsed()
+    );
     let t = std::time::Instant::now();
     let pi = ctmc::steady_state(c).unwrap();
     println!("steady {:?}", t.elapsed());

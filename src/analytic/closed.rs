@@ -188,7 +188,14 @@ pub struct BirthDeath {
     pub request_success: f64,
 }
 
-pub fn birth_death(k: u32, n: u32, r: u32, lam: f64, mu: f64, overload: Option<(f64, f64)>) -> BirthDeath {
+pub fn birth_death(
+    k: u32,
+    n: u32,
+    r: u32,
+    lam: f64,
+    mu: f64,
+    overload: Option<(f64, f64)>,
+) -> BirthDeath {
     let n_ = n as usize;
     let fail = |j: usize| -> f64 {
         let up = (n_ - j) as f64;
@@ -291,7 +298,8 @@ fn duplex_parts(p: &Duplex, phi: f64, m_fa: f64) -> (f64, f64) {
     let rho = p.lam / p.mu;
     let c = p.coverage;
     let p2 = 1.0 / (1.0 + rho).powi(2);
-    let u0 = p2 * (rho * rho + p.lam * (p.detection + c * p.switchover + (1.0 - c) / (p.manual + p.mu)));
+    let u0 =
+        p2 * (rho * rho + p.lam * (p.detection + c * p.switchover + (1.0 - c) / (p.manual + p.mu)));
     let x = p2 * phi * (c * p.switchover + (1.0 - c) * m_fa);
     (u0, x)
 }
@@ -350,7 +358,11 @@ pub fn mgl3(lam_t: f64, beta: f64, gamma: f64) -> (f64, f64, f64) {
 /// λ_k = k α_k λ_t / (C(m-1, k-1) α_t), α_t = Σ k α_k.
 pub fn alpha_factor_rates(alpha: &[f64], lam_t: f64) -> Vec<f64> {
     let m = alpha.len() as u32;
-    let at: f64 = alpha.iter().enumerate().map(|(i, a)| (i + 1) as f64 * a).sum();
+    let at: f64 = alpha
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (i + 1) as f64 * a)
+        .sum();
     alpha
         .iter()
         .enumerate()
@@ -547,7 +559,11 @@ impl ProductForm {
 
     /// Service availability with optional forced components: `shared_forced`
     /// (index, up) and `inst_forced` (instance, up).
-    fn availability(&self, shared_forced: Option<(usize, bool)>, inst_forced: Option<(usize, bool)>) -> f64 {
+    fn availability(
+        &self,
+        shared_forced: Option<(usize, bool)>,
+        inst_forced: Option<(usize, bool)>,
+    ) -> f64 {
         let ns = self.shared.len();
         let mut total = 0.0;
         let mut blocked = vec![false; self.inst.len()];
@@ -622,12 +638,16 @@ impl ProductForm {
         let mut f = 0.0;
         for (j, c) in self.shared.iter().enumerate() {
             if c.freq > 0.0 {
-                f += (self.availability(Some((j, true)), None) - self.availability(Some((j, false)), None)) * c.freq;
+                f += (self.availability(Some((j, true)), None)
+                    - self.availability(Some((j, false)), None))
+                    * c.freq;
             }
         }
         for (i, &(_, fi)) in self.inst.iter().enumerate() {
             if fi > 0.0 {
-                f += (self.availability(None, Some((i, true))) - self.availability(None, Some((i, false)))) * fi;
+                f += (self.availability(None, Some((i, true)))
+                    - self.availability(None, Some((i, false))))
+                    * fi;
             }
         }
         (a, f)
@@ -647,18 +667,25 @@ fn pred(model: &str, availability: f64, exact: bool, assumption: &str) -> Predic
         mttf_h: None,
         median_first_outage_h: None,
         survival: Vec::new(),
-        assumption: if exact { String::new() } else { assumption.into() },
+        assumption: if exact {
+            String::new()
+        } else {
+            assumption.into()
+        },
     }
 }
 
 /// What breaks the independence of instances in `s` (first reason), if anything.
 fn correlation(s: &Scenario) -> Option<&'static str> {
-    let domains_fail = s
-        .tiers
-        .iter()
-        .any(|t| t.placement.iter().any(|p| p.is_some_and(|d| {
-            s.domain_path(d).iter().any(|&a| s.levels[s.domains[a].level].failure.is_some())
-        })));
+    let domains_fail = s.tiers.iter().any(|t| {
+        t.placement.iter().any(|p| {
+            p.is_some_and(|d| {
+                s.domain_path(d)
+                    .iter()
+                    .any(|&a| s.levels[s.domains[a].level].failure.is_some())
+            })
+        })
+    });
     if domains_fail {
         Some("independence (instances share failure domains)")
     } else if s.tiers.iter().any(|t| t.common_cause.is_some()) {
@@ -675,7 +702,8 @@ fn other_features(s: &Scenario) -> Option<&'static str> {
     if s.simulation.repair_crews.is_some() {
         Some("unlimited repair crews")
     } else if s.tiers.iter().any(|t| {
-        t.mode == Mode::ActivePassive || !(t.failover.detection.is_zero() && t.failover.coverage >= 1.0)
+        t.mode == Mode::ActivePassive
+            || !(t.failover.detection.is_zero() && t.failover.coverage >= 1.0)
     }) {
         Some("instant, perfect failover")
     } else if s.tiers.iter().any(|t| t.overload_multiplier.is_some()) {
@@ -689,7 +717,8 @@ fn other_features(s: &Scenario) -> Option<&'static str> {
 
 fn all_exponential(s: &Scenario) -> bool {
     s.tiers.iter().all(|t| {
-        t.failure.as_ref().is_none_or(|d| d.is_exponential()) && t.repair.as_ref().is_none_or(|d| d.is_exponential())
+        t.failure.as_ref().is_none_or(|d| d.is_exponential())
+            && t.repair.as_ref().is_none_or(|d| d.is_exponential())
     })
 }
 
@@ -743,7 +772,8 @@ pub fn predictions(s: &Scenario) -> Vec<Prediction> {
             "spares approximation (AWS: 1 - C(n,s+1) q^(s+1))",
             a,
             exact,
-            corr.or(other).unwrap_or("n·q ≪ 1 (first union-bound term only)"),
+            corr.or(other)
+                .unwrap_or("n·q ≪ 1 (first union-bound term only)"),
         ));
     }
 
@@ -788,7 +818,11 @@ pub fn predictions(s: &Scenario) -> Vec<Prediction> {
                 &format!("birth-death k-of-n ({r} crews)"),
                 bd.availability,
                 exact,
-                if only { "exponential times" } else { corr.or(other).unwrap_or("steady state") },
+                if only {
+                    "exponential times"
+                } else {
+                    corr.or(other).unwrap_or("steady state")
+                },
             );
             p.outages_per_year = Some(bd.frequency * YEAR_H);
             p.mttf_h = if exact { Some(bd.mttf) } else { None };
@@ -801,7 +835,9 @@ pub fn predictions(s: &Scenario) -> Vec<Prediction> {
         if t.mode != Mode::ActivePassive || t.instances != 2 || t.required != 1 {
             continue;
         }
-        let (Some(f), Some(rep)) = (&t.failure, &t.repair) else { continue };
+        let (Some(f), Some(rep)) = (&t.failure, &t.repair) else {
+            continue;
+        };
         let a = single_unit(f.mean(), rep.mean());
         let fo = &t.failover;
         let others: f64 = s
@@ -830,10 +866,18 @@ pub fn predictions(s: &Scenario) -> Vec<Prediction> {
             detection: hours(&fo.detection).max(1e-12),
             switchover: hours(&fo.switchover).max(1e-12),
             coverage: fo.coverage,
-            manual: fo.manual_recovery.as_ref().map(|m| 1.0 / hours(m).max(1e-12)).unwrap_or(0.0),
+            manual: fo
+                .manual_recovery
+                .as_ref()
+                .map(|m| 1.0 / hours(m).max(1e-12))
+                .unwrap_or(0.0),
             crews: s.simulation.repair_crews.unwrap_or(2),
         };
-        let phi = fo.false_alarm.as_ref().map(|x| HOUR / x.mean()).unwrap_or(0.0);
+        let phi = fo
+            .false_alarm
+            .as_ref()
+            .map(|x| HOUR / x.mean())
+            .unwrap_or(0.0);
         let m_fa = fo
             .manual_recovery
             .as_ref()
@@ -846,11 +890,19 @@ pub fn predictions(s: &Scenario) -> Vec<Prediction> {
             duplex(&d).0
         };
         let name = if phi > 0.0 {
-            format!("duplex with false alarms, first order (MODELS §5, {})", t.name)
+            format!(
+                "duplex with false alarms, first order (MODELS §5, {})",
+                t.name
+            )
         } else {
             format!("duplex Markov closed form (MODELS §5, {})", t.name)
         };
-        out.push(pred(&name, (1.0 - u) * others, false, "exponential times; monitored standby; steady state"));
+        out.push(pred(
+            &name,
+            (1.0 - u) * others,
+            false,
+            "exponential times; monitored standby; steady state",
+        ));
     }
 
     // Capacity: what the "N+1" belief gives when load sets required.
@@ -859,7 +911,12 @@ pub fn predictions(s: &Scenario) -> Vec<Prediction> {
             if t.instances >= 2 && t.required > t.instances - 1 {
                 let a = unit_availability(t);
                 out.push(pred(
-                    &format!("N+1 belief ({}: any one may fail; load {:.0}% needs {})", t.name, load * 100.0, t.required),
+                    &format!(
+                        "N+1 belief ({}: any one may fail; load {:.0}% needs {})",
+                        t.name,
+                        load * 100.0,
+                        t.required
+                    ),
                     kofn(t.instances - 1, t.instances, a),
                     false,
                     "capacity: the load needs ceil(load) instances",

@@ -6,7 +6,10 @@ use crate::model::{Dist, HOUR};
 /// |got - want| within half a unit of the last of `digits` significant digits.
 fn sig(got: f64, want: f64, digits: i32, what: &str) {
     let tol = 0.5 * 10f64.powi(want.abs().log10().floor() as i32 - digits + 1);
-    assert!((got - want).abs() <= tol * 1.000001, "{what}: {got:.12e} vs {want:.12e}");
+    assert!(
+        (got - want).abs() <= tol * 1.000001,
+        "{what}: {got:.12e} vs {want:.12e}"
+    );
 }
 
 const LAM: f64 = 1e-3;
@@ -16,24 +19,56 @@ const MU: f64 = 0.1;
 fn single_unit_section_1() {
     sig(single_unit(1000.0, 10.0), 0.9900990099, 10, "A");
     sig(failures_per_year(1000.0, 10.0), 8.679208, 7, "failures/y");
-    sig(YEAR_H * (1.0 - single_unit(1000.0, 10.0)), 86.79, 4, "downtime h/y");
-    sig(point_availability(LAM, MU, 10.0), 0.9937051384, 10, "A(10h)");
-    sig(interval_availability(LAM, MU, YEAR_H), 0.990110192836, 12, "mean A over 1y");
+    sig(
+        YEAR_H * (1.0 - single_unit(1000.0, 10.0)),
+        86.79,
+        4,
+        "downtime h/y",
+    );
+    sig(
+        point_availability(LAM, MU, 10.0),
+        0.9937051384,
+        10,
+        "A(10h)",
+    );
+    sig(
+        interval_availability(LAM, MU, YEAR_H),
+        0.990110192836,
+        12,
+        "mean A over 1y",
+    );
     let h = |x: f64| x * HOUR;
-    sig(survival(&Dist::Exponential { mean: h(1000.0) }, 720.0), 0.486752, 6, "R exp");
+    sig(
+        survival(&Dist::Exponential { mean: h(1000.0) }, 720.0),
+        0.486752,
+        6,
+        "R exp",
+    );
     let eta = |k: f64| h(1000.0) / crate::model::gamma_fn(1.0 + 1.0 / k);
     sig(eta(2.0) / HOUR, 1128.379, 7, "eta k=2");
     sig(eta(0.8) / HOUR, 882.610, 6, "eta k=0.8");
-    let w2 = Dist::Weibull { shape: 2.0, scale: eta(2.0) };
+    let w2 = Dist::Weibull {
+        shape: 2.0,
+        scale: eta(2.0),
+    };
     sig(survival(&w2, 720.0), 0.665544, 6, "R weibull 2");
-    let w08 = Dist::Weibull { shape: 0.8, scale: eta(0.8) };
+    let w08 = Dist::Weibull {
+        shape: 0.8,
+        scale: eta(0.8),
+    };
     sig(survival(&w08, 720.0), 0.427556, 6, "R weibull 0.8");
-    let ln = Dist::LogNormal { mu: 6.407755 + HOUR.ln(), sigma: 1.0 };
+    let ln = Dist::LogNormal {
+        mu: 6.407755 + HOUR.ln(),
+        sigma: 1.0,
+    };
     sig(survival(&ln, 720.0), 0.431917, 6, "R lognormal");
     sig(w2.mean() / HOUR, 1000.0, 6, "weibull mean");
     sig(ln.mean() / HOUR, 1000.0, 6, "lognormal mean");
     // The trap: median 5 min, sigma 1.2 has mean 10.27 min.
-    let trap = Dist::LogNormal { mu: 300f64.ln(), sigma: 1.2 };
+    let trap = Dist::LogNormal {
+        mu: 300f64.ln(),
+        sigma: 1.2,
+    };
     sig(trap.mean() / 60.0, 10.27, 4, "lognormal trap");
 }
 
@@ -44,16 +79,36 @@ fn per_second_section_2() {
     sig(d / 86400.0, 8.0225, 5, "one instance, days");
     let y = per_second_median_s(1e-12) / (365.25 * 86400.0);
     sig(y, 21_964.5, 6, "two instances, years");
-    sig(per_second_median_s(1e-12) / (365.0 * 86400.0), 21_979.6, 6, "365-d years");
+    sig(
+        per_second_median_s(1e-12) / (365.0 * 86400.0),
+        21_979.6,
+        6,
+        "365-d years",
+    );
     sig(mttf_one_of_two(LAM, MU), 51_500.0, 5, "1-of-2 MTTF");
 }
 
 #[test]
 fn k_of_n_and_spares_section_3() {
-    sig(spares_approx(3, 2, 0.005), 0.999999875, 9, "99.5% with 2 spares");
+    sig(
+        spares_approx(3, 2, 0.005),
+        0.999999875,
+        9,
+        "99.5% with 2 spares",
+    );
     sig(1.0 - kofn(1, 3, 0.995), 1.25e-7, 6, "exact n = s+1");
-    sig(1.0 - spares_approx(4, 2, 0.005), 5.0e-7, 2, "2 needed, 2 spares approx");
-    sig(1.0 - kofn(2, 4, 0.995), 4.98e-7, 3, "2 needed, 2 spares exact");
+    sig(
+        1.0 - spares_approx(4, 2, 0.005),
+        5.0e-7,
+        2,
+        "2 needed, 2 spares approx",
+    );
+    sig(
+        1.0 - kofn(2, 4, 0.995),
+        4.98e-7,
+        3,
+        "2 needed, 2 spares exact",
+    );
     for (a, n, s, exact, approx, ratio) in [
         (0.99, 5, 2, 9.8506e-6, 1.0e-5, 1.015),
         (0.99, 20, 2, 1.00358e-3, 1.14e-3, 1.136),
@@ -83,7 +138,12 @@ fn birth_death_section_4() {
     sig(t3.mttf, 51_500.0, 6, "MTTF r=2");
     sig(t2.mut_h, 51_000.0, 5, "MUT");
     let t5 = birth_death(2, 3, 3, LAM, MU, None);
-    sig(t5.mttf, (5.0 * LAM + MU) / (6.0 * LAM * LAM), 12, "2-of-3 MTTF");
+    sig(
+        t5.mttf,
+        (5.0 * LAM + MU) / (6.0 * LAM * LAM),
+        12,
+        "2-of-3 MTTF",
+    );
     // §11 steady-state columns.
     for (k, n, r, a, mttf, f, mdt) in [
         (1, 1, 1, 0.9900990099, 1000.0, 8.679208, 10.0),
@@ -104,13 +164,23 @@ fn birth_death_section_4() {
     }
     // T9 (cold standby = 1-of-2 with a failure rate that only the active has).
     let rho = LAM / MU;
-    sig((1.0 + rho) / (1.0 + rho + rho * rho), 0.9999009999, 10, "T9");
+    sig(
+        (1.0 + rho) / (1.0 + rho + rho * rho),
+        0.9999009999,
+        10,
+        "T9",
+    );
 }
 
 #[test]
 fn coverage_section_5() {
     for (c, r) in [(0.9, 0.99891), (0.5, 0.99495), (0.95, 0.999405)] {
-        sig(static_coverage(0.99, c), r, if c == 0.95 { 6 } else { 5 }, "static");
+        sig(
+            static_coverage(0.99, c),
+            r,
+            if c == 0.95 { 6 } else { 5 },
+            "static",
+        );
     }
     let base = Duplex {
         lam: LAM,
@@ -128,15 +198,29 @@ fn coverage_section_5() {
         (0.9, 1.674786e-4, 10.05),
         (0.5, 3.47437e-4, 20.85),
     ] {
-        let p = Duplex { coverage: c, ..base };
+        let p = Duplex {
+            coverage: c,
+            ..base
+        };
         let (ud, f) = duplex(&p);
         sig(ud, u, if c == 0.9 { 7 } else { 6 }, "duplex U");
-        sig(ud / f * 60.0, mdt_min, if c == 0.5 { 4 } else { 3 }, "duplex MDT");
+        sig(
+            ud / f * 60.0,
+            mdt_min,
+            if c == 0.5 { 4 } else { 3 },
+            "duplex MDT",
+        );
         let fo = duplex_first_order(&p, 0.0, 0.0);
-        assert!((fo - ud).abs() / ud < 1e-3, "first order within 0.1%: {fo} vs {ud}");
+        assert!(
+            (fo - ud).abs() / ud < 1e-3,
+            "first order within 0.1%: {fo} vs {ud}"
+        );
     }
     // T11 row: f = 8.764532 outages/y.
-    let (u, f) = duplex(&Duplex { coverage: 0.9, ..base });
+    let (u, f) = duplex(&Duplex {
+        coverage: 0.9,
+        ..base
+    });
     sig(1.0 - u, 0.9998325214, 10, "T11 A");
     sig(f * YEAR_H, 8.764532, 7, "T11 f");
 }
@@ -151,10 +235,25 @@ fn common_cause_section_6() {
     // (b) overlay: A = A_ccf × A_1of2((1-β)λ, μ).
     let lam_i = 0.9 * LAM;
     let a_pair = kofn(1, 2, single_unit(1.0 / lam_i, 10.0));
-    sig(ccf_overlay(0.1 * LAM, 10.0, false) * a_pair, 0.998921517034, 12, "no overlap");
-    sig(ccf_overlay(0.1 * LAM, 10.0, true) * a_pair, 0.998921017906, 12, "M/G/inf");
+    sig(
+        ccf_overlay(0.1 * LAM, 10.0, false) * a_pair,
+        0.998921517034,
+        12,
+        "no overlap",
+    );
+    sig(
+        ccf_overlay(0.1 * LAM, 10.0, true) * a_pair,
+        0.998921017906,
+        12,
+        "M/G/inf",
+    );
     let (l1, l2, l3) = mgl3(1.0, 0.1, 0.3);
-    sig(l1 + 2.0 * l2 + l3, 1.0 - 0.1 + 0.1 * 0.7 + 0.03, 12, "MGL per-unit rate");
+    sig(
+        l1 + 2.0 * l2 + l3,
+        1.0 - 0.1 + 0.1 * 0.7 + 0.03,
+        12,
+        "MGL per-unit rate",
+    );
     let _ = l3;
     let rates = alpha_factor_rates(&[0.95, 0.04, 0.01], 1.0);
     let per_unit: f64 = rates
@@ -175,10 +274,20 @@ fn capacity_and_maintenance_sections_7_8() {
     let p_m = 3.0 * (10.0 / 60.0) / 24.0;
     sig(p_m, 0.02083, 4, "p_m");
     sig(1.0 - kofn(2, 3, 0.99), 2.98e-4, 3, "2-of-3 U");
-    sig(rolling_maintenance(2, 3, 0.99, p_m), 7.06e-4, 3, "2-of-3 with deploys");
+    sig(
+        rolling_maintenance(2, 3, 0.99, p_m),
+        7.06e-4,
+        3,
+        "2-of-3 with deploys",
+    );
     let p4 = 4.0 * (10.0 / 60.0) / 24.0;
     sig(1.0 - kofn(2, 4, 0.99), 3.97e-6, 3, "2-of-4 U");
-    sig(rolling_maintenance(2, 4, 0.99, p4), 1.21e-5, 3, "2-of-4 with deploys");
+    sig(
+        rolling_maintenance(2, 4, 0.99, p4),
+        1.21e-5,
+        3,
+        "2-of-4 with deploys",
+    );
     // Overload cascade stays birth-death; request success E[min(1, (n-j)/L)].
     let b = birth_death(3, 3, 3, LAM, MU, Some((5.0, 2.1)));
     assert!(b.availability < kofn(3, 3, single_unit(1000.0, 10.0)) + 1e-12);
@@ -187,9 +296,24 @@ fn capacity_and_maintenance_sections_7_8() {
 
 #[test]
 fn sample_sizes_section_9() {
-    sig(timelines_for_probability(0.01, 0.1), 38_030.0, 4, "p = 0.01, 10%");
-    sig(outages_for_unavailability(1.0, 0.1), 768.0, 3, "exponential durations");
-    sig(outages_for_unavailability(0.0, 0.1), 384.0, 3, "fixed durations");
+    sig(
+        timelines_for_probability(0.01, 0.1),
+        38_030.0,
+        4,
+        "p = 0.01, 10%",
+    );
+    sig(
+        outages_for_unavailability(1.0, 0.1),
+        768.0,
+        3,
+        "exponential durations",
+    );
+    sig(
+        outages_for_unavailability(0.0, 0.1),
+        384.0,
+        3,
+        "fixed durations",
+    );
     sig(zero_events_upper(1000.0), 0.002991, 4, "0 of 1000");
     let w = crate::stats::wilson(7, 1000);
     sig(w.lo, 0.003395, 4, "Wilson low");
@@ -218,8 +342,14 @@ fn paradox_crossover_agrees_with_the_exact_chain() {
     // same coverage, within 2% of c*.
     let single = 1.0 - single_unit(1000.0, 10.0);
     let u_at = |c: f64| paradox_exact_u(24.0, Some(0.5), c);
-    let (lo, hi) = (u_at(c_star * 0.98) - single, u_at((c_star * 1.02).min(1.0)) - single);
-    assert!(lo > 0.0 && hi < 0.0, "exact chain crosses near c* = {c_star}: {lo} {hi}");
+    let (lo, hi) = (
+        u_at(c_star * 0.98) - single,
+        u_at((c_star * 1.02).min(1.0)) - single,
+    );
+    assert!(
+        lo > 0.0 && hi < 0.0,
+        "exact chain crosses near c* = {c_star}: {lo} {hi}"
+    );
 }
 
 /// The paradox table of docs/paradox.md: first-order and exact (the scenario's
@@ -247,7 +377,11 @@ fn print_paradox_table() {
             let (mut lo, mut hi) = (0.0, 1.0);
             for _ in 0..40 {
                 let mid = 0.5 * (lo + hi);
-                if exact_u(mid) > single { lo = mid } else { hi = mid }
+                if exact_u(mid) > single {
+                    lo = mid
+                } else {
+                    hi = mid
+                }
             }
             Some(0.5 * (lo + hi))
         } else {
@@ -269,7 +403,12 @@ fn az_independent_twin_and_zone_approximation() {
     let a_az = single_unit(8766.0, 4.0);
     sig(1.0 - kofn(10, 15, a * a_az), 5.7e-9, 2, "twin 3x5");
     let u_az = 1.0 - a_az;
-    sig(3.0 * u_az * (1.0 - a.powi(10)) * a_az * a_az, 1.295e-4, 4, "zone approximation");
+    sig(
+        3.0 * u_az * (1.0 - a.powi(10)) * a_az * a_az,
+        1.295e-4,
+        4,
+        "zone approximation",
+    );
 }
 
 /// U of the paradox duplex (MTTF 1000 h, MTTR 10 h, detection 30 s, switchover
@@ -294,7 +433,9 @@ false_alarm = {{ mean = "{every_h}h" }}
 coverage = {c}
 "#
     );
-    let s = crate::scenario::load_str("p.toml", &text, &[]).unwrap().scenario;
+    let s = crate::scenario::load_str("p.toml", &text, &[])
+        .unwrap()
+        .scenario;
     1.0 - super::build::solve(&s).unwrap().availability
 }
 
@@ -309,7 +450,12 @@ fn repairable_pair_medians_section_2() {
     sig(med(1.0) / year, 3.08, 3, "MTTR 1 h");
     sig(mttf_one_of_two(lam, 1.0) / year, 4.45, 3, "MTTF, MTTR 1 h");
     sig(med(0.0) / 24.0, 14.21, 4, "no repair");
-    sig(-(1.0 - 1.0 / 2f64.sqrt()).ln() / lam / 24.0, 14.21, 4, "no repair, closed form");
+    sig(
+        -(1.0 - 1.0 / 2f64.sqrt()).ln() / lam / 24.0,
+        14.21,
+        4,
+        "no repair, closed form",
+    );
     sig(1.5 / lam / 24.0, 17.36, 4, "no repair MTTF");
 }
 
@@ -318,7 +464,12 @@ fn intervals_section_9() {
     let (lo, hi) = clopper_pearson(7, 1000, 0.05);
     sig(lo, 0.002819, 4, "CP low");
     sig(hi, 0.014369, 5, "CP high");
-    sig(clopper_pearson(0, 1000, 0.05).1, 0.003682, 4, "CP 0 of 1000");
+    sig(
+        clopper_pearson(0, 1000, 0.05).1,
+        0.003682,
+        4,
+        "CP 0 of 1000",
+    );
     sig(3.0 / 1000.0, 0.003, 1, "rule of three");
     sig(zero_rate_upper(1.0), 2.996, 4, "zero events");
 }
@@ -372,6 +523,11 @@ fn instant_failover_chain_section_5() {
     sig(u(0.5), 4.951e-3, 4, "c = 0.5");
     // ... against the static formula with a = MTTF/(MTTF+MTTR).
     let a = single_unit(1000.0, 10.0);
-    sig(1.0 - static_coverage(a, 0.9), 1.0783e-3, 5, "static c = 0.9");
+    sig(
+        1.0 - static_coverage(a, 0.9),
+        1.0783e-3,
+        5,
+        "static c = 0.9",
+    );
     sig(1.0 - static_coverage(a, 0.5), 5.000e-3, 4, "static c = 0.5");
 }

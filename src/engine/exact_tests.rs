@@ -19,7 +19,10 @@ fn agree(name: &str, text: &str, timelines: u64) {
     let u = acc.down.estimate(n, FP).mean;
     let se = acc.down.std_error(n, FP);
     let u_x = 1.0 - e.availability_horizon;
-    assert!((u - u_x).abs() <= 4.0 * se, "{name}: U {u:.5e} vs exact {u_x:.5e} (se {se:.1e})");
+    assert!(
+        (u - u_x).abs() <= 4.0 * se,
+        "{name}: U {u:.5e} vs exact {u_x:.5e} (se {se:.1e})"
+    );
     let o = acc.outages.estimate(n, 1.0).mean;
     let se_o = acc.outages.std_error(n, 1.0);
     assert!(
@@ -30,7 +33,10 @@ fn agree(name: &str, text: &str, timelines: u64) {
     let p = acc.had_outage as f64 / n as f64;
     let px = e.p_outage_within_horizon;
     let se_p = (px * (1.0 - px) / n as f64).sqrt().max(1e-12);
-    assert!((p - px).abs() <= 4.0 * se_p, "{name}: P(outage) {p:.5} vs exact {px:.5}");
+    assert!(
+        (p - px).abs() <= 4.0 * se_p,
+        "{name}: P(outage) {p:.5} vs exact {px:.5}"
+    );
     let _ = YEAR;
 }
 
@@ -179,10 +185,22 @@ manual_recovery = {{ mean = "1h" }}
         )
     };
     agree("duplex-hot", &base(""), 40_000);
-    agree("duplex-warm", &base("standby = \"warm\"\nwarm_factor = 0.3"), 40_000);
+    agree(
+        "duplex-warm",
+        &base("standby = \"warm\"\nwarm_factor = 0.3"),
+        40_000,
+    );
     agree("duplex-cold", &base("standby = \"cold\""), 40_000);
-    agree("duplex-unmonitored", &base("standby_monitoring = false"), 40_000);
-    agree("duplex-false-alarms", &base("false_alarm = { mean = \"5d\" }"), 40_000);
+    agree(
+        "duplex-unmonitored",
+        &base("standby_monitoring = false"),
+        40_000,
+    );
+    agree(
+        "duplex-false-alarms",
+        &base("false_alarm = { mean = \"5d\" }"),
+        40_000,
+    );
 }
 
 #[test]
@@ -357,12 +375,19 @@ repair = { mean = "10h" }
     let a = 1000.0 / 1010.0 * (720.0 / 732.0);
     let q: f64 = 1.0 - a;
     let binom = 1.0 - (4.0 * a * q.powi(3) + q.powi(4));
-    assert!((e.availability - binom).abs() < 1e-12, "{} vs {binom}", e.availability);
+    assert!(
+        (e.availability - binom).abs() < 1e-12,
+        "{} vs {binom}",
+        e.availability
+    );
     let acc = simulate(&twin, 40_000, 5);
     let u = acc.down.estimate(acc.n, FP).mean;
     let se = acc.down.std_error(acc.n, FP);
     let ux = 1.0 - e.availability_horizon;
-    assert!((u - ux).abs() <= 4.0 * se, "twin U {u:.4e} vs exact {ux:.4e} (se {se:.1e})");
+    assert!(
+        (u - ux).abs() <= 4.0 * se,
+        "twin U {u:.4e} vs exact {ux:.4e} (se {se:.1e})"
+    );
     // ...and the correlated original is clearly worse.
     let orig = solve(&s).unwrap();
     assert!(1.0 - orig.availability > 5.0 * (1.0 - e.availability));
@@ -390,5 +415,9 @@ retries = false
     let with = load_str("d.toml", text, &[]).unwrap().scenario;
     let a = simulate(&plain, 5000, 9);
     let b = simulate(&with, 5000, 9);
-    assert_eq!(format!("{a:?}"), format!("{b:?}"), "same numbers, bit for bit");
+    assert_eq!(
+        format!("{a:?}"),
+        format!("{b:?}"),
+        "same numbers, bit for bit"
+    );
 }

@@ -132,8 +132,8 @@ pub fn chunk_ranges_of(start: u64, end: u64, len: u64) -> Vec<(u64, u64)> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests;
+mod exact_tests;
 #[cfg(test)]
 mod steady_tests;
 #[cfg(test)]
-mod exact_tests;
+pub(crate) mod tests;

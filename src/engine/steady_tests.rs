@@ -60,27 +60,51 @@ fn check_steady(s: &Scenario, timelines: u64, u_exact: f64, f_per_h: f64) {
 #[test]
 fn single_unit_weibull_lognormal_any_distribution() {
     // A = MTTF / (MTTF + MTTR), failures per hour 1 / (MTTF + MTTR).
-    let s = tier(1, 1, weibull_mean(0.8, 1000.0), lognormal_mean(1.0, 10.0), 2e5);
+    let s = tier(
+        1,
+        1,
+        weibull_mean(0.8, 1000.0),
+        lognormal_mean(1.0, 10.0),
+        2e5,
+    );
     check_steady(&s, 4000, 10.0 / 1010.0, 1.0 / 1010.0);
 }
 
 #[test]
 fn single_unit_fixed_repair_weibull_wearout() {
-    let s = tier(1, 1, weibull_mean(2.0, 1000.0), Dist::Fixed(hours(10.0)), 2e5);
+    let s = tier(
+        1,
+        1,
+        weibull_mean(2.0, 1000.0),
+        Dist::Fixed(hours(10.0)),
+        2e5,
+    );
     check_steady(&s, 4000, 10.0 / 1010.0, 1.0 / 1010.0);
 }
 
 #[test]
 fn two_of_three_weibull_failures_lognormal_repairs() {
     // MODELS §9: U = 2.921476e-4, f = 0.5104916 / y (T5 steady state) for any laws.
-    let s = tier(2, 3, weibull_mean(0.8, 1000.0), lognormal_mean(1.0, 10.0), 1e6);
+    let s = tier(
+        2,
+        3,
+        weibull_mean(0.8, 1000.0),
+        lognormal_mean(1.0, 10.0),
+        1e6,
+    );
     check_steady(&s, 3000, 2.921476e-4, 0.5104916 / 8766.0);
 }
 
 #[test]
 fn one_of_two_fixed_repair() {
     // T3 steady state: U = (rho/(1+rho))^2, f = 2 a q mu ... = 0.1718655 / y.
-    let s = tier(1, 2, weibull_mean(1.5, 1000.0), Dist::Fixed(hours(10.0)), 1e6);
+    let s = tier(
+        1,
+        2,
+        weibull_mean(1.5, 1000.0),
+        Dist::Fixed(hours(10.0)),
+        1e6,
+    );
     check_steady(&s, 3000, 9.802960e-5, 0.1718655 / 8766.0);
 }
 

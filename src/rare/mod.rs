@@ -25,7 +25,8 @@ use rayon::prelude::*;
 use std::time::Instant;
 
 /// Name reported for the balanced-failure-biasing estimator.
-pub const METHOD_BFB: &str = "importance sampling (balanced failure biasing, regenerative, steady state)";
+pub const METHOD_BFB: &str =
+    "importance sampling (balanced failure biasing, regenerative, steady state)";
 
 /// Settings of [`bfb()`].
 #[derive(Clone, Debug, PartialEq)]

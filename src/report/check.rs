@@ -41,7 +41,16 @@ pub fn predictions_text(s: &Scenario) -> String {
         let p_head = format!("P(outage in {horizon})");
         table(
             &mut out,
-            &["model", "availability", "nines", "outages/y", &p_head, "MTTF", "median 1st outage", "kind"],
+            &[
+                "model",
+                "availability",
+                "nines",
+                "outages/y",
+                &p_head,
+                "MTTF",
+                "median 1st outage",
+                "kind",
+            ],
             &rows,
         );
     }

@@ -23,11 +23,11 @@
 //! Every file is written whole: to a hidden temporary file in the same folder,
 //! then renamed over the target.
 
+mod check;
 mod csv;
 mod json;
 pub mod plot;
 mod text;
-mod check;
 pub use check::predictions_text;
 
 use std::fs;

@@ -172,20 +172,38 @@ fn note(c: &Comparison) -> String {
 fn sweep_alarms(out: &mut String, s: &crate::results::SweepResult) {
     let mut approx: Vec<(String, String, usize, f64)> = Vec::new();
     for (v, p) in &s.points {
-        let exact: Vec<Comparison> = p.analytic.iter().filter(|c| c.prediction.exact).cloned().collect();
+        let exact: Vec<Comparison> = p
+            .analytic
+            .iter()
+            .filter(|c| c.prediction.exact)
+            .cloned()
+            .collect();
         alarms(out, &exact, &format!("{} = {}: ", s.parameter, v));
-        for c in p.analytic.iter().filter(|c| !c.prediction.exact && c.z.abs() > Z_ALARM) {
+        for c in p
+            .analytic
+            .iter()
+            .filter(|c| !c.prediction.exact && c.z.abs() > Z_ALARM)
+        {
             match approx.iter_mut().find(|a| a.0 == c.prediction.model) {
                 Some(a) => {
                     a.2 += 1;
                     a.3 = a.3.max(c.z.abs());
                 }
-                None => approx.push((c.prediction.model.clone(), c.prediction.assumption.clone(), 1, c.z.abs())),
+                None => approx.push((
+                    c.prediction.model.clone(),
+                    c.prediction.assumption.clone(),
+                    1,
+                    c.z.abs(),
+                )),
             }
         }
     }
     for (model, assumption, n, z) in approx {
-        let why = if assumption.is_empty() { "its assumptions".to_string() } else { assumption };
+        let why = if assumption.is_empty() {
+            "its assumptions".to_string()
+        } else {
+            assumption
+        };
         let _ = writeln!(
             out,
             "{model} differs at {n} of {} points (|z| up to {z:.1}) because the scenario breaks: {why}",

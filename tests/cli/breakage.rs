@@ -47,7 +47,9 @@ fn every_breakage_exits_2_with_position_and_writes_nothing() {
         let out = dir.path().join(format!("out-{name}"));
         for cmd in ["run", "check", "compare"] {
             let mut c = outage();
-            c.current_dir(dir.path()).arg(cmd).arg(format!("{name}.toml"));
+            c.current_dir(dir.path())
+                .arg(cmd)
+                .arg(format!("{name}.toml"));
             if cmd != "check" {
                 c.arg("--out").arg(&out);
             }
@@ -55,7 +57,10 @@ fn every_breakage_exits_2_with_position_and_writes_nothing() {
             let err = String::from_utf8_lossy(&o.stderr);
             assert_eq!(o.status.code(), Some(2), "{cmd} {name}: {err}");
             assert!(err.contains(pos), "{cmd} {name}: expected {pos} in {err}");
-            assert!(err.contains(needle), "{cmd} {name}: expected `{needle}` in {err}");
+            assert!(
+                err.contains(needle),
+                "{cmd} {name}: expected `{needle}` in {err}"
+            );
             assert!(!err.contains("panicked"), "{cmd} {name}: {err}");
             assert!(o.stdout.is_empty(), "{cmd} {name}: nothing on stdout");
             assert!(!out.exists(), "{cmd} {name}: nothing is written");

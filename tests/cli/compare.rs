@@ -37,7 +37,12 @@ fn packed_replicas_show_the_correlation_penalty() {
     // run is clearly worse, CI against CI.
     assert!(a("correlated", 1) < a("independent", 0));
     for side in ["correlated", "independent"] {
-        for key in ["availability", "downtime_per_year_s", "outages_per_year", "p_outage_within_horizon"] {
+        for key in [
+            "availability",
+            "downtime_per_year_s",
+            "outages_per_year",
+            "p_outage_within_horizon",
+        ] {
             assert!(v[side].get(key).is_some(), "{side}.{key}");
         }
     }
@@ -50,6 +55,9 @@ fn packed_replicas_show_the_correlation_penalty() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("correlated") && text.contains("independent"), "{text}");
+    assert!(
+        text.contains("correlated") && text.contains("independent"),
+        "{text}"
+    );
     assert!(text.contains("correlation costs"), "{text}");
 }

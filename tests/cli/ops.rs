@@ -126,7 +126,10 @@ fn sigint_then_resume_ends_with_the_bytes_of_an_uninterrupted_run() {
     let o = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     if o.status.code() == Some(130) {
-        assert!(err.contains("interrupted") && err.contains("resume"), "{err}");
+        assert!(
+            err.contains("interrupted") && err.contains("resume"),
+            "{err}"
+        );
         assert!(!d.path().join("resumed").exists(), "no report after Ctrl-C");
         let o = outage()
             .args(["run", SCENARIO, "--out"])
@@ -149,7 +152,16 @@ fn assert_exits_3_only_when_the_ci_is_on_the_wrong_side() {
     let d = tempfile::tempdir().unwrap();
     let run = |expr: &str, out: &str| {
         outage()
-            .args(["run", SCENARIO, "--timelines", "20000", "--quiet", "--assert", expr, "--out"])
+            .args([
+                "run",
+                SCENARIO,
+                "--timelines",
+                "20000",
+                "--quiet",
+                "--assert",
+                expr,
+                "--out",
+            ])
             .arg(d.path().join(out))
             .output()
             .unwrap()
@@ -162,5 +174,8 @@ fn assert_exits_3_only_when_the_ci_is_on_the_wrong_side() {
     assert_eq!(run("p_outage_within_horizon <= 0.5", "c"), Some(0));
     assert_eq!(run("p_outage_within_horizon <= 0.1", "d"), Some(3));
     assert_eq!(run("availabilty >= 99%", "e"), Some(2));
-    assert!(d.path().join("b/summary.json").exists(), "the report is written before exit 3");
+    assert!(
+        d.path().join("b/summary.json").exists(),
+        "the report is written before exit 3"
+    );
 }
