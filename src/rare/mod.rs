@@ -433,16 +433,10 @@ pub fn run_importance(
             f64::INFINITY
         },
         mttr_h: e.mdt.mean,
-        causes: Vec::new(),
-        tiers: Default::default(),
         data_loss: DataLoss {
             failovers_per_year: nan,
             lost_writes_s_per_year: nan,
         },
-        deploys: DeployCounts::default(),
-        histogram: Vec::new(),
-        survival: Vec::new(),
-        analytic: Vec::new(),
         rare: Some(RareInfo {
             method: e.method.to_string(),
             rel_error: e.rel_error,
@@ -450,6 +444,8 @@ pub fn run_importance(
             cycles: e.biased_cycles + e.plain_cycles,
             converged: e.converged,
         }),
+        // Causes, tiers, deploys, histogram and survival: not estimated.
+        ..RunSummary::default()
     })
 }
 
@@ -516,16 +512,10 @@ pub fn run_splitting(
             f64::INFINITY
         },
         mttr_h: e.mdt_s / HOUR,
-        causes: Vec::new(),
-        tiers: Default::default(),
         data_loss: DataLoss {
             failovers_per_year: nan,
             lost_writes_s_per_year: nan,
         },
-        deploys: DeployCounts::default(),
-        histogram: Vec::new(),
-        survival: Vec::new(),
-        analytic: Vec::new(),
         rare: Some(RareInfo {
             method: e.method.to_string(),
             rel_error: e.rel_error,
@@ -533,6 +523,8 @@ pub fn run_splitting(
             cycles: e.replications,
             converged: e.converged,
         }),
+        // Causes, tiers, deploys, histogram and survival: not estimated.
+        ..RunSummary::default()
     })
 }
 
