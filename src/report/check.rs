@@ -86,7 +86,7 @@ fn long_time(h: f64) -> String {
 }
 
 /// Availability with two significant digits of unavailability beyond the nines.
-fn precise_percent(a: f64) -> String {
+pub(crate) fn precise_percent(a: f64) -> String {
     let u = 1.0 - a;
     if !(u > 0.0) {
         return percent(a);

@@ -339,8 +339,8 @@ fn run_body(out: &mut String, r: &RunSummary) {
             .map(|c| {
                 vec![
                     c.prediction.model.clone(),
-                    percent(c.prediction.availability),
-                    percent(c.simulated),
+                    super::check::precise_percent(c.prediction.availability),
+                    super::check::precise_percent(c.simulated),
                     format!("{:.2}", c.z),
                     note(c),
                 ]
