@@ -1261,7 +1261,13 @@ impl<'a> Sim<'a> {
         } else {
             let dead = s.detecting + s.stuck;
             let up = s.avail >= t.k && (t.retries || dead == 0);
-            let cap = (s.avail as f64 / t.load).min(1.0);
+            // Full capacity is the common case: no division on the hot path.
+            let avail = s.avail as f64;
+            let cap = if avail >= t.load {
+                1.0
+            } else {
+                avail / t.load
+            };
             let share = if t.retries || dead == 0 {
                 cap
             } else {
