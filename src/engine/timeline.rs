@@ -1263,11 +1263,7 @@ impl<'a> Sim<'a> {
             let up = s.avail >= t.k && (t.retries || dead == 0);
             // Full capacity is the common case: no division on the hot path.
             let avail = s.avail as f64;
-            let cap = if avail >= t.load {
-                1.0
-            } else {
-                avail / t.load
-            };
+            let cap = if avail >= t.load { 1.0 } else { avail / t.load };
             let share = if t.retries || dead == 0 {
                 cap
             } else {
