@@ -510,11 +510,20 @@ fn compare(args: CompareArgs) -> Result<(), Failure> {
         return Err(bad("--timelines must be at least 1"));
     }
     let mut l = load(&args.file, &c.set)?;
-    if l.sweep.is_some() {
-        return Err(bad(format!(
-            "{}: compare takes a scenario without [sweep]; use --set to pick one point",
-            args.file.display()
-        )));
+    if let Some(sw) = &l.sweep {
+        // `--set PARAMETER=VALUE` on the swept key picks one point: compare it.
+        let picked = c.set.iter().any(|x| {
+            x.split_once('=')
+                .is_some_and(|(k, _)| k.trim() == sw.parameter)
+        });
+        if !picked {
+            return Err(bad(format!(
+                "{}: compare takes one scenario, not a [sweep]; pick a point with --set {}=VALUE",
+                args.file.display(),
+                sw.parameter
+            )));
+        }
+        l.sweep = None;
     }
     apply_overrides(&mut l, c, None);
     let s = &l.scenario;
