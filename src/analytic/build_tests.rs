@@ -452,34 +452,3 @@ fn lumping_keeps_large_symmetric_models_small() {
     assert!(b.chain.n <= 1728, "{}", b.chain.n);
     assert_eq!(b.level[0], 0);
 }
-
-/// Where the time goes for a ~22,000-state chain. Run with --ignored --nocapture.
-#[test]
-#[ignore]
-fn profile_22k_states() {
-    use crate::analytic::ctmc;
-    let text = zones(13, 20);
-    let s = load_str("t.toml", &text, &[]).unwrap().scenario;
-    let t = std::time::Instant::now();
-    let b = build(&s).unwrap();
-    let c = &b.chain;
-    println!(
-        "build {} states {} transitions: {:?}",
-        c.n,
-        c.nnz(),
-        t.elapsed()
-    );
-    let t = std::time::Instant::now();
-    let pi = ctmc::steady_state(c).unwrap();
-    println!("steady {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    let _ = ctmc::mttf(c).unwrap();
-    println!("mttf {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    let down: Vec<f64> = c.up.iter().map(|&u| if u { 0.0 } else { 1.0 }).collect();
-    let _ = ctmc::horizon_integrals(c, &pi, b.horizon_h, &[down, c.rate_to_down()]).unwrap();
-    println!("horizon {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    let _ = ctmc::p_outage_within(c, b.horizon_h);
-    println!("p_outage {:?}", t.elapsed());
-}

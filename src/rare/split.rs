@@ -314,18 +314,14 @@ pub fn split(s: &Scenario, cfg: &SplitConfig) -> Result<SplitEstimate, String> {
         if done >= cfg.max_replications || elapsed >= cfg.time_limit_s {
             return Ok(e);
         }
-        let want = if e.rel_error.is_finite() {
-            ((done as f64 * (e.rel_error / target).powi(2) * 1.1).ceil() as u64)
-                .saturating_sub(done)
-        } else {
-            done
-        };
-        let per = elapsed / done as f64;
-        let fit = ((cfg.time_limit_s - elapsed) / per.max(1e-9)).floor() as u64;
-        let next = want
-            .clamp(1, done)
-            .min(fit.max(1))
-            .min(cfg.max_replications - done);
+        let next = next_round(
+            done,
+            e.rel_error,
+            target,
+            elapsed,
+            cfg.time_limit_s,
+            cfg.max_replications,
+        );
         reps.extend(run(done, done + next));
     }
 }
@@ -612,18 +608,35 @@ pub fn restart(s: &Scenario, cfg: &RestartConfig) -> Result<SplitEstimate, Strin
         if done >= cfg.max_replications || elapsed >= cfg.time_limit_s {
             return Ok(e);
         }
-        let want = if e.rel_error.is_finite() {
-            ((done as f64 * (e.rel_error / target).powi(2) * 1.1).ceil() as u64)
-                .saturating_sub(done)
-        } else {
-            done
-        };
-        let per = elapsed / done as f64;
-        let fit = ((cfg.time_limit_s - elapsed) / per.max(1e-9)).floor() as u64;
-        let next = want
-            .clamp(1, done)
-            .min(fit.max(1))
-            .min(cfg.max_replications - done);
+        let next = next_round(
+            done,
+            e.rel_error,
+            target,
+            elapsed,
+            cfg.time_limit_s,
+            cfg.max_replications,
+        );
         reps.extend(run(done, done + next)?);
     }
+}
+
+/// Replications for the next adaptive round: enough to reach `target` if the
+/// error falls like 1/√n (10% margin), at most doubling, within the time left
+/// (at the pace so far) and the replication cap.
+fn next_round(
+    done: u64,
+    rel_error: f64,
+    target: f64,
+    elapsed: f64,
+    time_limit: f64,
+    max: u64,
+) -> u64 {
+    let want = if rel_error.is_finite() {
+        ((done as f64 * (rel_error / target).powi(2) * 1.1).ceil() as u64).saturating_sub(done)
+    } else {
+        done
+    };
+    let per = elapsed / done as f64;
+    let fit = ((time_limit - elapsed) / per.max(1e-9)).floor() as u64;
+    want.clamp(1, done).min(fit.max(1)).min(max - done)
 }
